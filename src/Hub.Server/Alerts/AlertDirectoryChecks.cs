@@ -1,0 +1,47 @@
+using Hub.Contracts.V1;
+using Hub.Server.Countries;
+using Hub.Server.Data;
+using Hub.Server.Validation;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Alerts;
+
+/// <summary>Checks an alert's country codes against the centre's directory.</summary>
+public static class AlertDirectoryChecks
+{
+    public static async Task CheckAsync(HubDbContext db, SeizureAlertContent alert, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        var codes = alert.AddressedCountries.Append(alert.ReportingCountry).Where(c => c.Length > 0).Distinct().ToList();
+        var known = await db.Countries.AsNoTracking()
+            .Where(c => codes.Contains(c.Code))
+            .ToDictionaryAsync(c => c.Code, c => c.Status, cancellationToken);
+
+        if (alert.ReportingCountry.Length > 0)
+        {
+            if (!known.TryGetValue(alert.ReportingCountry, out var status))
+            {
+                errors.Add("alert.reporting_country", $"'{AlertValidator.Truncate(alert.ReportingCountry)}' is not a country in the hub's directory");
+            }
+            else if (status != CountryStatus.Member)
+            {
+                errors.Add("alert.reporting_country", $"{alert.ReportingCountry} is not a member state ({status.ToString().ToLowerInvariant()}); only member states post alerts");
+            }
+        }
+        for (var i = 0; i < alert.AddressedCountries.Count; i++)
+        {
+            var code = alert.AddressedCountries[i];
+            if (code.Length == 0)
+            {
+                continue;
+            }
+            if (!known.TryGetValue(code, out var status))
+            {
+                errors.Add($"alert.addressed_countries[{i}]", $"'{AlertValidator.Truncate(code)}' is not a country or organisation in the hub's directory");
+            }
+            else if (status == CountryStatus.Applicant)
+            {
+                errors.Add($"alert.addressed_countries[{i}]", $"{code} is an applicant and cannot receive records yet");
+            }
+        }
+    }
+}

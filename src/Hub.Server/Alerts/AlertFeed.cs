@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Hub.Contracts.V1;
+
+namespace Hub.Server.Alerts;
+
+/// <summary>
+/// This node's fan-out of alert events to its open WatchAlerts streams. Each watcher has a
+/// bounded buffer: one that falls too far behind is cut off with a reason and resumes from
+/// its last sequence, so a slow client can never grow the hub's memory.
+/// </summary>
+public sealed class AlertFeed
+{
+    public const int DefaultWatcherCapacity = 1024;
+    private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+
+    public int WatcherCount => _subscriptions.Count;
+
+    public Subscription Subscribe(int capacity = DefaultWatcherCapacity)
+    {
+        var subscription = new Subscription(this, capacity);
+        _subscriptions.TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    public void Publish(AlertEvent alertEvent)
+    {
+        foreach (var subscription in _subscriptions.Keys)
+        {
+            subscription.Offer(alertEvent);
+        }
+    }
+
+    public sealed class Subscription : IDisposable
+    {
+        private readonly AlertFeed _feed;
+        private readonly Channel<AlertEvent> _channel;
+
+        internal Subscription(AlertFeed feed, int capacity)
+        {
+            _feed = feed;
+            Capacity = capacity;
+            _channel = Channel.CreateBounded<AlertEvent>(new BoundedChannelOptions(capacity)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
+
+        public int Capacity { get; }
+        public ChannelReader<AlertEvent> Reader => _channel.Reader;
+
+        internal void Offer(AlertEvent alertEvent)
+        {
+            if (!_channel.Writer.TryWrite(alertEvent))
+            {
+                _channel.Writer.TryComplete(new SlowWatcherException(Capacity));
+                _feed._subscriptions.TryRemove(this, out _);
+            }
+        }
+
+        public void Dispose()
+        {
+            _feed._subscriptions.TryRemove(this, out _);
+            _channel.Writer.TryComplete();
+        }
+    }
+}
+
+/// <summary>A watcher's buffer filled up: it is cut off rather than allowed to grow.</summary>
+public sealed class SlowWatcherException(int capacity)
+    : Exception($"the watcher fell more than {capacity} events behind the live feed");

@@ -1,0 +1,65 @@
+using Hub.Server.Alerts;
+using MassTransit;
+
+namespace Hub.Server.Messaging;
+
+public static class BusSetup
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ when <c>ConnectionStrings:RabbitMq</c> is set (an
+    /// <c>amqp://user:password@host:port/vhost</c> URI), otherwise on the in-memory
+    /// transport. The consumers and endpoints are the same either way.
+    /// </summary>
+    public static IServiceCollection AddHubBus(this IServiceCollection services, IConfiguration configuration, ILogger startupLog)
+    {
+        services.AddSingleton<OutboxSignal>();
+        services.AddHostedService<OutboxDispatcher>();
+        services.AddSingleton<LiveFeedDeduplication>();
+
+        // Every node needs its own copy of every live event, so its live-feed queue is named
+        // after the node and deleted with it (RabbitMQ auto-delete, non-durable).
+        var nodeQueue = $"hub-live-feed-{SanitizedMachineName()}-{Guid.NewGuid():N}";
+        var rabbitMq = configuration.GetConnectionString("RabbitMq");
+
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<AlertPostedConsumer>().Endpoint(e =>
+            {
+                e.Name = nodeQueue;
+                e.Temporary = true;
+                // One at a time keeps the live feed in the order events were published.
+                e.ConcurrentMessageLimit = 1;
+            });
+
+            if (string.IsNullOrWhiteSpace(rabbitMq))
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+            else
+            {
+                var uri = new Uri(rabbitMq);
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(uri);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+
+        if (string.IsNullOrWhiteSpace(rabbitMq))
+        {
+            StartupLog.Bus(startupLog, "in-memory (no ConnectionStrings:RabbitMq)", nodeQueue);
+        }
+        else
+        {
+            var uri = new Uri(rabbitMq);
+            var transport = $"RabbitMQ at {uri.Host}:{uri.Port}{uri.AbsolutePath}";
+            StartupLog.Bus(startupLog, transport, nodeQueue);
+        }
+        return services;
+    }
+
+    private static string SanitizedMachineName() =>
+        new(Environment.MachineName.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(40).ToArray());
+
+}

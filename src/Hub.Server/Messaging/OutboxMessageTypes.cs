@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Hub.Contracts.Events;
+
+namespace Hub.Server.Messaging;
+
+/// <summary>
+/// The events the outbox may carry, by a stable key stored in each row. A row's type is
+/// looked up here rather than by CLR name so that moving a class never strands stored rows.
+/// </summary>
+public static class OutboxMessageTypes
+{
+    private static readonly FrozenDictionary<string, Type> ByKey = new Dictionary<string, Type>
+    {
+        ["alert-posted.v1"] = typeof(AlertPosted),
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<Type, string> KeyByType = ByKey.ToFrozenDictionary(p => p.Value, p => p.Key);
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static OutboxMessage Create<T>(Guid messageId, T message, DateTime nowUtc) where T : class => new()
+    {
+        MessageId = messageId,
+        MessageType = KeyByType.TryGetValue(typeof(T), out var key)
+            ? key
+            : throw new InvalidOperationException($"{typeof(T).Name} is not registered as an outbox message type."),
+        Payload = JsonSerializer.Serialize(message, Json),
+        CreatedAtUtc = nowUtc,
+    };
+
+    public static (object Message, Type Type) Read(OutboxMessage row)
+    {
+        if (!ByKey.TryGetValue(row.MessageType, out var type))
+        {
+            throw new InvalidOperationException($"Outbox row {row.Id} has unknown message type '{row.MessageType}'.");
+        }
+        var message = JsonSerializer.Deserialize(row.Payload, type, Json)
+            ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty payload.");
+        return (message, type);
+    }
+}

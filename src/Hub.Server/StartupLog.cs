@@ -1,0 +1,11 @@
+namespace Hub.Server;
+
+/// <summary>What the hub says about itself while it starts, so an operator knows where things are.</summary>
+internal static partial class StartupLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data directory: {DataDirectory}")]
+    public static partial void DataDirectory(ILogger logger, string dataDirectory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bus: {Transport}; this node's live-feed queue: {Queue}")]
+    public static partial void Bus(ILogger logger, string transport, string queue);
+}
