@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using Grpc.Net.Client;
+using Hub.Contracts.V1;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Hub.SystemTests;
+
+/// <summary>
+/// A hub node as a real OS process (`dotnet Hub.Server.dll`) on free loopback ports, so that
+/// the tests exercise the same host, configuration and transport as production.
+/// </summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HubProcess(Process process, Uri web, Uri grpc, string dataDirectory)
+    {
+        _process = process;
+        WebAddress = web;
+        GrpcAddress = grpc;
+        DataDirectory = dataDirectory;
+    }
+
+    public Uri WebAddress { get; }
+    public Uri GrpcAddress { get; }
+    public string DataDirectory { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<HubProcess> StartAsync(string rabbitMq, string? dataDirectory = null)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "hub-system", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var web = new Uri($"http://127.0.0.1:{FreePort()}");
+        var grpc = new Uri($"http://127.0.0.1:{FreePort()}");
+        var server = ServerAssembly();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(server)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(server);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Kestrel__Endpoints__Web__Url"] = web.ToString();
+        info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString();
+        info.Environment["Hub__DataDirectory"] = dataDirectory;
+        info.Environment["ConnectionStrings__RabbitMq"] = rabbitMq;
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the hub");
+        var hub = new HubProcess(process, web, grpc, dataDirectory);
+        process.OutputDataReceived += (_, e) => hub.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => hub.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await hub.WaitReadyAsync();
+        return hub;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The hub exited with code {_process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri(WebAddress, "/readyz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Slow to answer while starting.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The hub was not ready within 60 s:\n{Output}");
+    }
+
+    public SeizureAlerts.SeizureAlertsClient CreateAlertsClient() => new(GrpcChannel.ForAddress(GrpcAddress));
+
+    public HubConnection CreateFeedConnection() =>
+        new HubConnectionBuilder().WithUrl(new Uri(WebAddress, "/hubs/feed")).Build();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The server built beside these tests, in the same configuration.</summary>
+    private static string ServerAssembly()
+    {
+        var configuration = typeof(HubProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Hub.sln")))
+        {
+            directory = directory.Parent;
+        }
+        if (directory is null)
+        {
+            throw new InvalidOperationException("Hub.sln not found above " + AppContext.BaseDirectory);
+        }
+        var path = Path.Combine(directory.FullName, "src", "Hub.Server", "bin", configuration, "net10.0", "Hub.Server.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first.", path);
+    }
+}
