@@ -1,8 +1,13 @@
 using System.Text.Json;
+using Hub.Server.Access;
 using Hub.Server.Alerts;
+using Hub.Server.Audit;
 using Hub.Server.Data;
+using Hub.Server.Identity;
 using Hub.Server.LiveFeed;
 using Hub.Server.Messaging;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -26,13 +31,37 @@ public static class HubHost
         // Registered first: hosted services start in order, so the database is migrated
         // before the outbox dispatcher, the bus and the server start.
         services.AddHostedService<DatabaseInitializer>();
-        services.AddHubDatabase(configuration, paths);
+        var provider = services.AddHubDatabase(configuration, paths);
         services.AddHubBus(configuration, startupLog);
+
+        var keys = IdentityKeys.Load(configuration, paths, embeddedDefault: provider == DatabaseProvider.Sqlite);
+        if (keys.Development)
+        {
+            StartupLog.DevelopmentKeys(startupLog, paths.DataDirectory);
+        }
+        services.AddHubIdentity(configuration, keys);
+        services.AddSingleton<AccessDirectory>();
+        services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<AuditChain>();
+        services.AddAuthorization(o =>
+        {
+            // Deny by default: every endpoint needs a valid token of an enabled account unless
+            // it says otherwise (sign-in, token, discovery, health).
+            o.FallbackPolicy = new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ActiveAccountRequirement())
+                .Build();
+        });
+        services.AddSingleton<IAuthorizationHandler, ActiveAccountHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
 
         services.AddGrpc(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment());
         services.AddGrpcReflection();
         services.AddSignalR();
         services.AddSingleton<AlertFeed>();
+        services.AddSingleton<FeedConnections>();
+        services.AddHostedService<FeedConnectionSweeper>();
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "data-protection-keys")));
 
         services.AddHealthChecks().AddDbContextCheck<HubDbContext>("database", tags: ["ready"]);
         return builder;
@@ -40,12 +69,19 @@ public static class HubHost
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        app.UseHubQueryStringToken();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
         app.MapGrpcService<SeizureAlertsService>();
-        app.MapGrpcReflectionService();
+        app.MapGrpcService<Hub.Server.Admin.AdminService>();
+        app.MapGrpcReflectionService().AllowAnonymous();
         app.MapHub<FeedHub>(FeedHub.Path);
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
-        app.MapGet("/", () => Results.Text("Hub: gRPC on the Grpc endpoint (hub.v1), live feed at /hubs/feed, health at /healthz and /readyz.\n"));
+        app.MapIdentityEndpoints();
+        app.MapAuditEndpoints();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapGet("/", () => Results.Text("Hub: gRPC on the Grpc endpoint (hub.v1), live feed at /hubs/feed, health at /healthz and /readyz.\n")).AllowAnonymous();
         return app;
     }
 

@@ -8,4 +8,7 @@ internal static partial class StartupLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bus: {Transport}; this node's live-feed queue: {Queue}")]
     public static partial void Bus(ILogger logger, string transport, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Identity: using development signing and encryption keys kept in {DataDirectory}. Configure Hub:Identity:SigningKey and Hub:Identity:EncryptionKey in production.")]
+    public static partial void DevelopmentKeys(ILogger logger, string dataDirectory);
 }

@@ -1,42 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using Grpc.Net.Client;
 using Hub.Contracts.V1;
 using Hub.Server.Data;
+using Hub.Server.Identity;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Hub.Tests;
 
 /// <summary>
 /// The whole hub in-process on its embedded default (SQLite in a temp folder, in-memory
-/// bus), one per test class so that classes run in parallel without sharing data.
+/// bus, development accounts), one per test class so that classes run in parallel without
+/// sharing data. Its signing key is made here so that tests can forge tokens.
 /// </summary>
 public sealed class HubFactory : WebApplicationFactory<Program>
 {
+    public const string Issuer = "http://localhost/";
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hub-tests", Guid.NewGuid().ToString("N"));
+    private readonly ConcurrentDictionary<string, Task<string>> _tokens = new();
+
+    public string SigningKeyPem { get; } = IdentityKeys.NewRsaPem();
+    public string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public RsaSecurityKey SigningKey
+    {
+        get
+        {
+            var rsa = System.Security.Cryptography.RSA.Create();
+            rsa.ImportFromPem(SigningKeyPem);
+            return new RsaSecurityKey(rsa);
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Hub:DataDirectory", _dataDirectory);
         builder.UseSetting("ConnectionStrings:RabbitMq", "");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Hub:Identity:Issuer", Issuer);
+        builder.UseSetting(IdentityKeys.SigningKeyKey, SigningKeyPem);
+        builder.UseSetting(IdentityKeys.EncryptionKeyKey, EncryptionKey);
     }
 
-    public GrpcChannel CreateGrpcChannel() =>
-        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+    /// <summary>An access token of a member agency's system (client credentials).</summary>
+    public Task<string> AgencyTokenAsync(string country) =>
+        _tokens.GetOrAdd("agency:" + country, _ => TestAuth.ClientCredentialsAsync(this, DevelopmentAccounts.ClientId(country), DevelopmentAccounts.ClientSecret(country)));
 
-    public SeizureAlerts.SeizureAlertsClient CreateAlertsClient() => new(CreateGrpcChannel());
+    /// <summary>An access token of a development person, through the browser's flow (code + PKCE).</summary>
+    public Task<string> PersonTokenAsync(string userName) =>
+        _tokens.GetOrAdd("person:" + userName, _ => TestAuth.AuthorizationCodeAsync(this, userName, DevelopmentAccounts.Password));
 
-    public HubConnection CreateFeedConnection() =>
+    public GrpcChannel CreateGrpcChannel(string? token) =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = new BearerHandler(token) { InnerHandler = Server.CreateHandler() },
+        });
+
+    public SeizureAlerts.SeizureAlertsClient CreateAlertsClient(string? token) => new(CreateGrpcChannel(token));
+
+    /// <summary>A client posting as the given member state's agency system.</summary>
+    public async Task<SeizureAlerts.SeizureAlertsClient> AgencyAlertsClientAsync(string country = "KAZ") =>
+        CreateAlertsClient(await AgencyTokenAsync(country));
+
+    /// <summary>A client reading as the centre's duty operator, who sees every alert.</summary>
+    public async Task<SeizureAlerts.SeizureAlertsClient> OperatorAlertsClientAsync() =>
+        CreateAlertsClient(await PersonTokenAsync("operator"));
+
+    public HubConnection CreateFeedConnection(string? token) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(Server.BaseAddress, "/hubs/feed"), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult(token);
                 o.HttpMessageHandlerFactory = _ => Server.CreateHandler();
-                o.WebSocketFactory = async (context, ct) => await Server.CreateWebSocketClient().ConnectAsync(context.Uri, ct);
+                o.WebSocketFactory = async (context, ct) =>
+                {
+                    var client = Server.CreateWebSocketClient();
+                    // Browsers' WebSockets cannot send headers and carry the token in the query
+                    // string; so does this one.
+                    var uri = token is null ? context.Uri : new Uri(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(context.Uri.ToString(), "access_token", token));
+                    return await client.ConnectAsync(uri, ct);
+                };
             })
             .Build();
 
@@ -54,6 +105,18 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private sealed class BearerHandler(string? token) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+            return base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -2,6 +2,9 @@ using System.Text.Json;
 using Google.Protobuf;
 using Hub.Contracts.Events;
 using Hub.Contracts.V1;
+using Hub.Server.Access;
+using Hub.Server.Audit;
+using Hub.Server.Data;
 using Hub.Server.LiveFeed;
 using MassTransit;
 using Microsoft.AspNetCore.SignalR;
@@ -15,7 +18,10 @@ namespace Hub.Server.Alerts;
 public sealed class AlertPostedConsumer(
     AlertFeed feed,
     IHubContext<FeedHub> hub,
-    LiveFeedDeduplication deduplication) : IConsumer<AlertPosted>
+    LiveFeedDeduplication deduplication,
+    AccessPolicy policy,
+    AuditChain audit,
+    HubDbContext db) : IConsumer<AlertPosted>
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
@@ -28,13 +34,17 @@ public sealed class AlertPostedConsumer(
         }
 
         var alert = Parser.Parse<SeizureAlert>(message.AlertJson);
+        // Each open WatchAlerts stream asks the policy for itself.
         feed.Publish(new AlertEvent { EventId = message.EventId.ToString(), Sequence = message.Sequence, Alert = alert });
 
         // Parsed once into a JsonElement: SignalR then serialises the broadcast once per
-        // protocol, not once per connection.
+        // group send, not once per connection.
         using var document = JsonDocument.Parse(message.AlertJson);
         var payload = new FeedAlertMessage(message.EventId, message.Sequence, document.RootElement.Clone());
-        await hub.Clients.All.SendAsync(FeedHub.AlertPostedMethod, payload, context.CancellationToken);
+        var groups = policy.FeedGroupsFor(RecordAccess.Of(alert));
+        await audit.AppendAloneAsync(db, new AuditEvent(Caller.System, Channels.SignalR, "alert.push", AuditOutcomes.Allowed,
+            "alert", alert.Id, string.Join(',', groups)), context.CancellationToken);
+        await hub.Clients.Groups(groups).SendAsync(FeedHub.AlertPostedMethod, payload, context.CancellationToken);
     }
 }
 

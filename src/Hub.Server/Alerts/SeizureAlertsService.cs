@@ -5,6 +5,8 @@ using Google.Protobuf;
 using Grpc.Core;
 using Hub.Contracts.Events;
 using Hub.Contracts.V1;
+using Hub.Server.Access;
+using Hub.Server.Audit;
 using Hub.Server.Data;
 using Hub.Server.Messaging;
 using Hub.Server.Validation;
@@ -17,8 +19,17 @@ public sealed class SeizureAlertsService(
     HubDbContext db,
     AlertFeed feed,
     OutboxSignal outboxSignal,
+    AccessPolicy policy,
+    AuditChain audit,
     TimeProvider clock) : SeizureAlerts.SeizureAlertsBase
 {
+    private const string RecordType = "alert";
+
+    private static Caller CallerOf(ServerCallContext context) => Caller.From(context.GetHttpContext().User);
+
+    private Task AuditAsync(Caller caller, string channel, string action, string outcome, string? recordId, string? detail, CancellationToken ct) =>
+        audit.AppendAloneAsync(db, new AuditEvent(caller, channel, action, outcome, RecordType, recordId, detail), ct);
+
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
     private const int ReplayBatch = 500;
@@ -26,13 +37,24 @@ public sealed class SeizureAlertsService(
     public override async Task<PostAlertResponse> PostAlert(PostAlertRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var caller = CallerOf(context);
         var now = clock.GetUtcNow();
         var errors = AlertValidator.Validate(request, now);
         if (request.Alert is not null)
         {
             await AlertDirectoryChecks.CheckAsync(db, request.Alert, errors, ct);
         }
-        errors.ThrowIfAny();
+        if (errors.Any)
+        {
+            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Invalid, null, errors.All[0].ToString(), ct);
+            errors.ThrowIfAny();
+        }
+        var decision = policy.CanPostFor(caller, request.Alert!.ReportingCountry);
+        if (!decision.Allowed)
+        {
+            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Denied, null, decision.Reason, ct);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"alert.reporting_country: {decision.Reason}"));
+        }
 
         var content = request.Alert!.Clone();
         foreach (var item in content.Items)
@@ -50,7 +72,7 @@ public sealed class SeizureAlertsService(
         var earlier = await FindByKeyAsync(content.ReportingCountry, request.IdempotencyKey, ct);
         if (earlier is not null)
         {
-            return Duplicate(earlier, contentHash);
+            return await DuplicateAsync(caller, earlier, contentHash, ct);
         }
 
         var record = new AlertRecord
@@ -79,7 +101,7 @@ public sealed class SeizureAlertsService(
 
         try
         {
-            var stored = await StoreAsync(record, now, ct);
+            var stored = await StoreAsync(caller, record, now, ct);
             outboxSignal.Notify();
             return new PostAlertResponse { Alert = stored, Duplicate = false };
         }
@@ -92,12 +114,12 @@ public sealed class SeizureAlertsService(
             {
                 throw;
             }
-            return Duplicate(earlier, contentHash);
+            return await DuplicateAsync(caller, earlier, contentHash, ct);
         }
     }
 
-    /// <summary>The alert and its outbox row, in one transaction.</summary>
-    private async Task<SeizureAlert> StoreAsync(AlertRecord record, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The alert, its audit entry and its outbox row, in one transaction.</summary>
+    private async Task<SeizureAlert> StoreAsync(Caller caller, AlertRecord record, DateTimeOffset now, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -119,6 +141,8 @@ public sealed class SeizureAlertsService(
                 ProtoEnums.Name(record.HandlingCode),
                 AlertMapping.Formatter.Format(stored));
             db.Outbox.Add(OutboxMessageTypes.Create(posted.EventId, posted, now.UtcDateTime));
+            await audit.AppendAsync(db, [new AuditEvent(caller, Channels.Grpc, "alert.post", AuditOutcomes.Allowed, RecordType, record.Id.ToString(),
+                $"sequence {record.Sequence}; {ProtoEnums.Name(record.Distribution)}; {ProtoEnums.Name(record.HandlingCode)}")], ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return stored;
@@ -128,13 +152,15 @@ public sealed class SeizureAlertsService(
     private Task<AlertRecord?> FindByKeyAsync(string country, string key, CancellationToken ct) =>
         db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.ReportingCountry == country && a.IdempotencyKey == key, ct);
 
-    private static PostAlertResponse Duplicate(AlertRecord earlier, string contentHash)
+    private async Task<PostAlertResponse> DuplicateAsync(Caller caller, AlertRecord earlier, string contentHash, CancellationToken ct)
     {
         if (earlier.ContentHash != contentHash)
         {
+            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Invalid, earlier.Id.ToString(), "idempotency key reused for different content", ct);
             throw new RpcException(new Status(StatusCode.AlreadyExists,
                 "idempotency_key: already used for a different alert from this country; use a new key for a new alert"));
         }
+        await AuditAsync(caller, Channels.Grpc, "alert.post-retry", AuditOutcomes.Allowed, earlier.Id.ToString(), "same idempotency key: the stored alert is returned", ct);
         return new PostAlertResponse { Alert = AlertMapping.ToProto(earlier), Duplicate = true };
     }
 
@@ -144,8 +170,15 @@ public sealed class SeizureAlertsService(
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "id: must be a UUID"));
         }
-        var record = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"alert {id} not found"));
+        var caller = CallerOf(context);
+        var record = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken);
+        if (record is null || !policy.CanRead(caller, RecordAccess.Of(record)))
+        {
+            // The same answer whether it does not exist or may not be seen: no hint either way.
+            await AuditAsync(caller, Channels.Grpc, "alert.read", AuditOutcomes.Denied, id.ToString(), record is null ? "no such alert" : "not released to the caller", context.CancellationToken);
+            throw new RpcException(new Status(StatusCode.NotFound, $"alert {id} not found"));
+        }
+        await AuditAsync(caller, Channels.Grpc, "alert.read", AuditOutcomes.Allowed, id.ToString(), null, context.CancellationToken);
         return AlertMapping.ToProto(record);
     }
 
@@ -183,7 +216,8 @@ public sealed class SeizureAlertsService(
         }
         errors.ThrowIfAny();
 
-        var query = db.Alerts.AsNoTracking();
+        var caller = CallerOf(context);
+        var query = db.Alerts.AsNoTracking().Where(policy.ReadableAlerts(caller));
         if (request.ReportingCountry.Length > 0)
         {
             query = query.Where(a => a.ReportingCountry == request.ReportingCountry);
@@ -216,51 +250,89 @@ public sealed class SeizureAlertsService(
         {
             response.NextPageToken = PageToken.Create(page[pageSize - 1].Sequence, filterKey);
         }
+        await AuditAsync(caller, Channels.Grpc, "alert.list", AuditOutcomes.Allowed, null,
+            $"{response.Alerts.Count} alerts: {string.Join(',', response.Alerts.Select(a => a.Id))}", context.CancellationToken);
         return response;
     }
 
     public override async Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<AlertEvent> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var caller = CallerOf(context);
+        var readable = policy.ReadableAlerts(caller);
         // Subscribe before replaying: whatever is posted during the replay is buffered and
         // then either skipped (already replayed) or sent, so nothing falls in between.
         using var subscription = feed.Subscribe();
-        var last = request.AfterSequence;
-        if (last >= 0)
-        {
-            last = await ReplayAsync(last, long.MaxValue, responseStream, ct);
-        }
-
+        var progress = new WatchProgress(request.AfterSequence);
         try
         {
+            if (progress.Last >= 0)
+            {
+                await ReplayAsync(readable, progress, long.MaxValue, responseStream, ct);
+            }
             await foreach (var alertEvent in subscription.Reader.ReadAllAsync(ct))
             {
-                if (last >= 0 && alertEvent.Sequence > last + 1)
+                if (!policy.IsActive(caller))
                 {
-                    // A gap: an event this node has not seen (yet). The database has it.
-                    last = await ReplayAsync(last, alertEvent.Sequence - 1, responseStream, ct);
+                    throw new RpcException(new Status(StatusCode.PermissionDenied, "the account was disabled"));
                 }
-                if (alertEvent.Sequence <= last)
+                if (progress.Last >= 0 && alertEvent.Sequence > progress.Last + 1)
+                {
+                    // A gap: events this node has not seen (yet). The database has them.
+                    await ReplayAsync(readable, progress, alertEvent.Sequence - 1, responseStream, ct);
+                }
+                if (alertEvent.Sequence <= progress.Last)
                 {
                     continue;
                 }
-                await responseStream.WriteAsync(alertEvent, ct);
-                last = alertEvent.Sequence;
+                progress.Last = alertEvent.Sequence;
+                if (policy.CanRead(caller, RecordAccess.Of(alertEvent.Alert)))
+                {
+                    await responseStream.WriteAsync(alertEvent, ct);
+                    progress.Delivered(alertEvent.Sequence);
+                }
             }
         }
         catch (ChannelClosedException ex) when (ex.InnerException is SlowWatcherException slow)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                string.Create(CultureInfo.InvariantCulture, $"{slow.Message}; reconnect with after_sequence={last} to resume")));
+                string.Create(CultureInfo.InvariantCulture, $"{slow.Message}; reconnect with after_sequence={progress.Last} to resume")));
+        }
+        finally
+        {
+            await AuditAsync(caller, Channels.GrpcStream, "alert.watch", AuditOutcomes.Allowed, null, progress.Describe(request.AfterSequence), CancellationToken.None);
         }
     }
 
-    private async Task<long> ReplayAsync(long after, long upTo, IServerStreamWriter<AlertEvent> stream, CancellationToken ct)
+    /// <summary>Where a watch stands: the last sequence considered, and what it delivered.</summary>
+    private sealed class WatchProgress(long after)
+    {
+        public long Last { get; set; } = after;
+        public long Count { get; private set; }
+        public long First { get; private set; }
+        public long LastDelivered { get; private set; }
+
+        public void Delivered(long sequence)
+        {
+            if (Count++ == 0)
+            {
+                First = sequence;
+            }
+            LastDelivered = sequence;
+        }
+
+        public string Describe(long requestedAfter) => Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"after_sequence {requestedAfter}; delivered nothing")
+            : string.Create(CultureInfo.InvariantCulture, $"after_sequence {requestedAfter}; delivered {Count} alerts, sequences {First}..{LastDelivered}");
+    }
+
+    private async Task ReplayAsync(System.Linq.Expressions.Expression<Func<AlertRecord, bool>> readable, WatchProgress progress, long upTo, IServerStreamWriter<AlertEvent> stream, CancellationToken ct)
     {
         while (true)
         {
-            var from = after;
+            var from = progress.Last;
             var batch = await db.Alerts.AsNoTracking()
+                .Where(readable)
                 .Where(a => a.Sequence > from && a.Sequence <= upTo)
                 .OrderBy(a => a.Sequence)
                 .Take(ReplayBatch)
@@ -268,11 +340,17 @@ public sealed class SeizureAlertsService(
             foreach (var record in batch)
             {
                 await stream.WriteAsync(AlertMapping.ToEvent(record), ct);
-                after = record.Sequence;
+                progress.Last = record.Sequence;
+                progress.Delivered(record.Sequence);
             }
             if (batch.Count < ReplayBatch)
             {
-                return after;
+                // Nothing readable left up to here; what is not readable is passed over too.
+                if (upTo != long.MaxValue)
+                {
+                    progress.Last = Math.Max(progress.Last, upTo);
+                }
+                return;
             }
         }
     }

@@ -1,4 +1,6 @@
+using Hub.Server.Access;
 using Hub.Server.Countries;
+using Hub.Server.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Data;
@@ -8,7 +10,11 @@ namespace Hub.Server.Data;
 /// <c>Hub:Database:MigrateOnStartup</c> allows it (the default on SQLite, not on SQL Server,
 /// where `Hub.Server migrate` runs them), and seeds the centre's directory.
 /// </summary>
-public sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DatabaseInitializer> logger) : IHostedService
+public sealed partial class DatabaseInitializer(
+    IServiceScopeFactory scopes,
+    IConfiguration configuration,
+    AccessDirectory accessDirectory,
+    ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +36,12 @@ public sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, ICo
             }
             await DirectorySeed.SeedAsync(db, cancellationToken);
         }
+        if (configuration.GetValue<bool?>("Hub:Identity:SeedDevelopmentAccounts") ?? db.Database.IsSqlite())
+        {
+            await DevelopmentAccounts.SeedAsync(scope.ServiceProvider, configuration, cancellationToken);
+            LogDevelopmentAccounts();
+        }
+        await accessDirectory.RefreshAsync(cancellationToken);
         var provider = db.Database.ProviderName ?? "?";
         var dataSource = db.Database.GetDbConnection().DataSource;
         LogReady(provider, dataSource);
@@ -42,6 +54,9 @@ public sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, ICo
         await DatabaseSetup.MigrateAsync(db, cancellationToken);
         await DirectorySeed.SeedAsync(db, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development accounts are enabled (see README); never enable Hub:Identity:SeedDevelopmentAccounts in production")]
+    private partial void LogDevelopmentAccounts();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Provider} at {DataSource}")]
     private partial void LogReady(string provider, string dataSource);

@@ -15,7 +15,7 @@ public static class DatabaseSetup
     /// Registers <see cref="HubDbContext"/> on the configured provider. SQLite (the embedded
     /// default) lives in the data folder; SQL Server needs <c>ConnectionStrings:Hub</c>.
     /// </summary>
-    public static IServiceCollection AddHubDatabase(this IServiceCollection services, IConfiguration configuration, HubPaths paths)
+    public static DatabaseProvider AddHubDatabase(this IServiceCollection services, IConfiguration configuration, HubPaths paths)
     {
         var provider = configuration.GetValue("Hub:Database:Provider", DatabaseProvider.Sqlite);
         var connectionString = configuration.GetConnectionString("Hub");
@@ -44,7 +44,7 @@ public static class DatabaseSetup
             default:
                 throw new InvalidOperationException($"Hub:Database:Provider '{provider}' is not supported; use Sqlite or SqlServer.");
         }
-        return services;
+        return provider;
     }
 
     /// <summary>

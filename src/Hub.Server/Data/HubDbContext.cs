@@ -1,24 +1,32 @@
 using Hub.Server.Alerts;
+using Hub.Server.Audit;
 using Hub.Server.Countries;
+using Hub.Server.Identity;
 using Hub.Server.Messaging;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Data;
 
 /// <summary>
-/// The hub's one model. Each database provider has its own subclass so that each keeps
-/// its own migrations (SQLite and SQL Server differ in types and identity columns).
+/// The hub's one model: its records, the audit trail, the outbox, people (ASP.NET Core
+/// Identity) and OpenID Connect clients and tokens (OpenIddict). Each database provider has
+/// its own subclass so that each keeps its own migrations.
 /// </summary>
-public abstract class HubDbContext(DbContextOptions options) : DbContext(options)
+public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext<HubUser>(options)
 {
     public DbSet<Country> Countries => Set<Country>();
     public DbSet<AlertRecord> Alerts => Set<AlertRecord>();
     public DbSet<AlertItemRecord> AlertItems => Set<AlertItemRecord>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<AuditEntry> AuditTrail => Set<AuditEntry>();
+    public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(HubDbContext).Assembly);
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+        builder.ApplyConfigurationsFromAssembly(typeof(HubDbContext).Assembly);
     }
 }
 

@@ -9,7 +9,7 @@ public sealed class FeedHubTests(HubFactory hub) : IClassFixture<HubFactory>
     [Fact]
     public async Task An_alert_posted_over_gRPC_reaches_the_live_feed_once()
     {
-        await using var connection = hub.CreateFeedConnection();
+        await using var connection = hub.CreateFeedConnection(await hub.PersonTokenAsync("operator"));
         var received = new List<JsonElement>();
         var arrived = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.On<JsonElement>("alertPosted", message =>
@@ -21,7 +21,7 @@ public sealed class FeedHubTests(HubFactory hub) : IClassFixture<HubFactory>
             arrived.TrySetResult(message);
         });
         await connection.StartAsync(TestContext.Current.CancellationToken);
-        var client = hub.CreateAlertsClient();
+        var client = await hub.AgencyAlertsClientAsync("KGZ");
         var request = SampleAlerts.HeroinAtKorday("KGZ");
 
         var posted = await client.PostAlertAsync(request, cancellationToken: TestContext.Current.CancellationToken);

@@ -7,13 +7,14 @@ namespace Hub.Tests.Alerts;
 
 public sealed class ListAlertsTests(HubFactory hub) : IClassFixture<HubFactory>, IAsyncLifetime
 {
-    private readonly SeizureAlerts.SeizureAlertsClient _client = hub.CreateAlertsClient();
+    private SeizureAlerts.SeizureAlertsClient _client = null!;
     private static readonly DateTimeOffset Base = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
     // 7 alerts: KAZ heroin on days 0..2, KGZ hashish on days 3..4, UZB opium on day 5, KAZ
     // hashish + heroin on day 6.
     public async ValueTask InitializeAsync()
     {
+        _client = await hub.OperatorAlertsClientAsync();
         if ((await _client.ListAlertsAsync(new ListAlertsRequest())).Alerts.Count > 0)
         {
             return;
@@ -38,7 +39,7 @@ public sealed class ListAlertsTests(HubFactory hub) : IClassFixture<HubFactory>,
         {
             request.Alert.Items.Add(new SeizedItem { Substance = substance, Quantity = 1, Unit = QuantityUnit.Kg });
         }
-        await _client.PostAlertAsync(request);
+        await (await hub.AgencyAlertsClientAsync(country)).PostAlertAsync(request);
     }
 
     private async Task<List<SeizureAlert>> ListAll(ListAlertsRequest request)

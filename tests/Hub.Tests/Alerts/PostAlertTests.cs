@@ -5,16 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Tests.Alerts;
 
-public sealed class PostAlertTests : IClassFixture<HubFactory>
+public sealed class PostAlertTests(HubFactory hub) : IClassFixture<HubFactory>, IAsyncLifetime
 {
-    private readonly HubFactory _hub;
-    private readonly SeizureAlerts.SeizureAlertsClient _client;
+    private readonly HubFactory _hub = hub;
+    private SeizureAlerts.SeizureAlertsClient _client = null!;
 
-    public PostAlertTests(HubFactory hub)
-    {
-        _hub = hub;
-        _client = hub.CreateAlertsClient();
-    }
+    public async ValueTask InitializeAsync() => _client = await _hub.AgencyAlertsClientAsync("KAZ");
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task<(int Alerts, int Items, int Outbox)> CountRowsAsync() => _hub.WithDbAsync(async db =>
         (await db.Alerts.CountAsync(), await db.AlertItems.CountAsync(), await db.Outbox.CountAsync()));
@@ -143,7 +141,8 @@ public sealed class PostAlertTests : IClassFixture<HubFactory>
         var key = "shared-key-" + Guid.NewGuid().ToString("N")[..8];
 
         var kazakh = await _client.PostAlertAsync(SampleAlerts.HeroinAtKorday("KAZ", key), cancellationToken: TestContext.Current.CancellationToken);
-        var kyrgyz = await _client.PostAlertAsync(SampleAlerts.HeroinAtKorday("KGZ", key), cancellationToken: TestContext.Current.CancellationToken);
+        var kyrgyzClient = await _hub.AgencyAlertsClientAsync("KGZ");
+        var kyrgyz = await kyrgyzClient.PostAlertAsync(SampleAlerts.HeroinAtKorday("KGZ", key), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.False(kyrgyz.Duplicate);
         Assert.NotEqual(kazakh.Alert.Id, kyrgyz.Alert.Id);

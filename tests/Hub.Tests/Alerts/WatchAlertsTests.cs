@@ -5,16 +5,21 @@ using Hub.Server.Alerts;
 
 namespace Hub.Tests.Alerts;
 
-public sealed class WatchAlertsTests(HubFactory hub) : IClassFixture<HubFactory>
+public sealed class WatchAlertsTests(HubFactory hub) : IClassFixture<HubFactory>, IAsyncLifetime
 {
-    private readonly SeizureAlerts.SeizureAlertsClient _client = hub.CreateAlertsClient();
+    private SeizureAlerts.SeizureAlertsClient _client = null!;
+
+    public async ValueTask InitializeAsync() => _client = await hub.OperatorAlertsClientAsync();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private async Task<List<long>> PostManyAsync(int count, string country = "KAZ")
     {
         var sequences = new List<long>();
+        var poster = await hub.AgencyAlertsClientAsync(country);
         for (var i = 0; i < count; i++)
         {
-            var response = await _client.PostAlertAsync(SampleAlerts.HeroinAtKorday(country), cancellationToken: TestContext.Current.CancellationToken);
+            var response = await poster.PostAlertAsync(SampleAlerts.HeroinAtKorday(country), cancellationToken: TestContext.Current.CancellationToken);
             sequences.Add(response.Alert.Sequence);
         }
         return sequences;
@@ -52,8 +57,9 @@ public sealed class WatchAlertsTests(HubFactory hub) : IClassFixture<HubFactory>
         using var call = _client.WatchAlerts(new WatchAlertsRequest { AfterSequence = before[0] - 1 }, cancellationToken: TestContext.Current.CancellationToken);
         var reading = ReadAsync(call, 3 + 40);
 
+        var uzbek = await hub.AgencyAlertsClientAsync("UZB");
         var during = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
-            (await _client.PostAlertAsync(SampleAlerts.HeroinAtKorday("UZB"), cancellationToken: TestContext.Current.CancellationToken)).Alert.Sequence));
+            (await uzbek.PostAlertAsync(SampleAlerts.HeroinAtKorday("UZB"), cancellationToken: TestContext.Current.CancellationToken)).Alert.Sequence));
 
         var events = await Eventually.WaitAsync(reading, "43 alerts on the stream");
         var expected = before.Concat(during).Order().ToList();

@@ -1,0 +1,47 @@
+using Hub.Server.Audit;
+using Hub.Server.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace Hub.Server.Access;
+
+/// <summary>The caller's account is still enabled (a disabled account's earlier tokens stop working).</summary>
+public sealed class ActiveAccountRequirement : IAuthorizationRequirement;
+
+public sealed class ActiveAccountHandler(AccessPolicy policy) : AuthorizationHandler<ActiveAccountRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveAccountRequirement requirement)
+    {
+        if (policy.IsActive(Caller.From(context.User)))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Writes every request refused at the door (no token, bad token, disabled account) to the
+/// audit trail before answering 401/403 (gRPC UNAUTHENTICATED/PERMISSION_DENIED).
+/// </summary>
+public sealed class AuditedAuthorizationResultHandler(IServiceScopeFactory scopes, AuditChain audit) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (!authorizeResult.Succeeded)
+        {
+            var caller = Caller.From(context.User);
+            var channel = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true ? Channels.Grpc
+                : context.Request.Path.StartsWithSegments("/hubs", StringComparison.Ordinal) ? Channels.SignalR
+                : Channels.Http;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            await audit.AppendAloneAsync(db, new AuditEvent(
+                caller, channel, "access." + (authorizeResult.Challenged ? "unauthenticated" : "forbidden"), AuditOutcomes.Denied,
+                Detail: context.Request.Method + " " + context.Request.Path), context.RequestAborted);
+        }
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}

@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Hub.Server.Identity;
+
+/// <summary>A person who signs in to the hub. Roles are ASP.NET Core Identity roles.</summary>
+public sealed class HubUser : IdentityUser
+{
+    /// <summary>The country (ISO alpha-3) or organisation the person works for; CARICC for the centre's staff.</summary>
+    public string Country { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    /// <summary>A disabled person cannot sign in, and tokens issued earlier stop working.</summary>
+    public bool IsDisabled { get; set; }
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Hub.Server.Identity;
+
+public static class IdentityEndpoints
+{
+    /// <summary>The OpenID Connect endpoints OpenIddict passes through to the hub, and the sign-in page.</summary>
+    public static void MapIdentityEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/connect/authorize", ["GET", "POST"], (Delegate)AuthorizeEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost("/connect/token", (Delegate)TokenEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapMethods("/connect/endsession", ["GET", "POST"], (Delegate)AuthorizeEndpoint.EndSessionAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapGet(SignInPage.Path, (HttpContext context, IAntiforgery antiforgery, string? returnUrl) => SignInPage.Show(context, antiforgery, returnUrl)).AllowAnonymous();
+        app.MapPost(SignInPage.Path, (Delegate)SignInPage.SubmitAsync).AllowAnonymous().DisableAntiforgery();
+    }
+}

@@ -1,0 +1,104 @@
+using Hub.Server.Data;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Validation.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Hub.Server.Identity;
+
+public static class IdentitySetup
+{
+    /// <summary>The audience of every access token the hub issues, and the only one it accepts.</summary>
+    public const string Audience = "hub";
+    public const string ApiScope = "hub";
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// OpenIddict as the OpenID Connect server inside the hub, validating its own tokens, and
+    /// ASP.NET Core Identity for people. APIs authenticate with bearer tokens only; the
+    /// sign-in cookie is used by the sign-in page and the authorization endpoint alone.
+    /// </summary>
+    public static IServiceCollection AddHubIdentity(this IServiceCollection services, IConfiguration configuration, IdentityKeys keys)
+    {
+        services.AddIdentityCore<HubUser>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = false;
+                o.ClaimsIdentity.UserIdClaimType = Claims.Subject;
+                o.ClaimsIdentity.UserNameClaimType = Claims.Name;
+                o.ClaimsIdentity.RoleClaimType = Claims.Role;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<HubDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                o.DefaultForbidScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+            })
+            .AddCookie(IdentityConstants.ApplicationScheme, o =>
+            {
+                o.LoginPath = SignInPage.Path;
+                o.Cookie.Name = "hub.signin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+            });
+        services.AddAntiforgery();
+
+        // One issuer for every endpoint and node: a token obtained on the web endpoint is
+        // presented on the gRPC endpoint, and on other nodes behind the load balancer.
+        var issuer = configuration["Hub:Identity:Issuer"] ?? configuration["Hub:PublicWebUrl"] ?? configuration["Kestrel:Endpoints:Web:Url"];
+        services.AddOpenIddict()
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<HubDbContext>())
+            .AddServer(o =>
+            {
+                o.SetTokenEndpointUris("connect/token")
+                    .SetAuthorizationEndpointUris("connect/authorize")
+                    .SetEndSessionEndpointUris("connect/endsession");
+                o.AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow()
+                    .RequireProofKeyForCodeExchange()
+                    .AllowRefreshTokenFlow();
+                o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
+                o.AddSigningKey(keys.SigningKey);
+                o.AddEncryptionKey(keys.EncryptionKey);
+                // Access tokens are signed JWTs any hub node (or gateway) can check with the
+                // published JWKS; they carry no secrets worth encrypting.
+                o.DisableAccessTokenEncryption();
+                o.SetAccessTokenLifetime(AccessTokenLifetime);
+                o.SetRefreshTokenLifetime(TimeSpan.FromHours(8));
+                if (!string.IsNullOrWhiteSpace(issuer))
+                {
+                    o.SetIssuer(new Uri(issuer));
+                }
+                var aspNetCore = o.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
+                if (!configuration.GetValue("Hub:Identity:RequireHttps", false))
+                {
+                    // TLS terminates in front of the hub in production (see deploy/README.md);
+                    // on loopback and in tests the hub speaks plain HTTP.
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(o =>
+            {
+                o.UseLocalServer();
+                // Bearer tokens in the Authorization header only: a token in a URL ends up in
+                // logs. Browsers' WebSockets cannot set headers, so /hubs/* alone takes the
+                // query string (HubQueryStringToken moves it into the header).
+                o.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromBodyForm()
+                    .DisableAccessTokenExtractionFromQueryString();
+                o.AddAudiences(Audience);
+            });
+        return services;
+    }
+}
