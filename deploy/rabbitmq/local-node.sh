@@ -49,6 +49,7 @@ EOF
 load_env() {
   DIR=$1
   [[ -f $DIR/node.env ]] || die "$DIR/node.env not found"
+  # shellcheck source=/dev/null
   . "$DIR/node.env"   # NODE AMQP_PORT DIST_PORT EPMD_PORT PASSWORD
   export HOME=$DIR LC_ALL=C.UTF-8   # HOME: the cookie is $DIR/.erlang.cookie, for server and CLI alike
   export ERL_EPMD_PORT=$EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
@@ -81,7 +82,7 @@ launch() {
   until ctl await_startup >/dev/null 2>&1; do
     if ! kill -0 "$launcher" 2>/dev/null || ((SECONDS - t0 > START_TIMEOUT)); then
       tail -n 30 "$DIR/log/startup.out" >&2 || true
-      log "node $NODE did not start within ${START_TIMEOUT}s (logs: $DIR/log)"
+      log "node $NODE exited or did not start within ${START_TIMEOUT}s (logs: $DIR/log)"
       return 1
     fi
     sleep 1
@@ -97,7 +98,8 @@ stop_node() {
   local pid i
   pid=$(node_pid)
   if [[ -n $pid ]]; then
-    ctl stop >&2 || log "rabbitmqctl stop failed; killing pid $pid"
+    # SIGTERM also shuts RabbitMQ down cleanly, e.g. while it is still booting.
+    ctl stop >&2 || { log "rabbitmqctl stop failed; sending SIGTERM to $pid"; kill "$pid" 2>/dev/null || true; }
     for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     kill -KILL "$pid" 2>/dev/null || true
     log "node $NODE stopped"
@@ -150,7 +152,7 @@ case $cmd in
   start-existing)
     [[ -n $dir ]] || die "usage: $0 start-existing DIR"
     load_env "$dir"
-    launch ;;
+    launch || { stop_node; exit 1; } ;;
   stop | stop-node)
     if [[ -z $dir || ! -f $dir/node.env ]]; then
       log "no node directory${dir:+ at $dir}; nothing to stop"
