@@ -21,13 +21,14 @@ public sealed class AlertPathTests
         await using var node = await HubProcess.StartAsync(broker);
         var ct = TestContext.Current.CancellationToken;
 
-        await using var feed = node.CreateFeedConnection();
+        await using var feed = node.CreateFeedConnection(await node.PersonTokenAsync("operator"));
         var onFeed = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         feed.On<JsonElement>("alertPosted", m => onFeed.TrySetResult(m));
         await feed.StartAsync(ct);
 
-        var client = node.CreateAlertsClient();
-        using var watch = client.WatchAlerts(new WatchAlertsRequest { AfterSequence = 0 }, cancellationToken: ct);
+        var watcher = node.CreateAlertsClient(await node.AgencyTokenAsync("KGZ"));
+        using var watch = watcher.WatchAlerts(new WatchAlertsRequest { AfterSequence = 0 }, cancellationToken: ct);
+        var client = node.CreateAlertsClient(await node.AgencyTokenAsync("KAZ"));
 
         var posted = await client.PostAlertAsync(SampleAlerts.HeroinAtKorday("KAZ"), cancellationToken: ct);
 
@@ -44,9 +45,10 @@ public sealed class AlertPathTests
         var broker = Broker.Require();
         var ct = TestContext.Current.CancellationToken;
         await using var nodeA = await HubProcess.StartAsync(broker);
-        await using var nodeB = await HubProcess.StartAsync(broker, nodeA.DataDirectory);
+        await using var nodeB = await HubProcess.StartAsync(broker, nodeA.DataDirectory, issuer: nodeA.WebAddress);
 
-        await using var operatorOnB = nodeB.CreateFeedConnection();
+        // Signed in on node A; the token is good on node B (shared keys and issuer).
+        await using var operatorOnB = nodeB.CreateFeedConnection(await nodeA.PersonTokenAsync("operator"));
         var seen = new List<long>();
         var allSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         const int count = 20;
@@ -62,9 +64,9 @@ public sealed class AlertPathTests
             }
         });
         await operatorOnB.StartAsync(ct);
-        using var watchOnB = nodeB.CreateAlertsClient().WatchAlerts(new WatchAlertsRequest { AfterSequence = -1 }, cancellationToken: ct);
+        using var watchOnB = nodeB.CreateAlertsClient(await nodeA.AgencyTokenAsync("KGZ")).WatchAlerts(new WatchAlertsRequest { AfterSequence = -1 }, cancellationToken: ct);
 
-        var clientA = nodeA.CreateAlertsClient();
+        var clientA = nodeA.CreateAlertsClient(await nodeA.AgencyTokenAsync("UZB"));
         var posted = new List<long>();
         for (var i = 0; i < count; i++)
         {

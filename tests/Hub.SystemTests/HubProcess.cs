@@ -41,7 +41,7 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartAsync(string rabbitMq, string? dataDirectory = null)
+    public static async Task<HubProcess> StartAsync(string rabbitMq, string? dataDirectory = null, Uri? issuer = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hub-system", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -62,6 +62,8 @@ public sealed class HubProcess : IAsyncDisposable
         info.Environment["Hub__DataDirectory"] = dataDirectory;
         info.Environment["ConnectionStrings__RabbitMq"] = rabbitMq;
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        // One issuer for every node, as behind a load balancer.
+        info.Environment["Hub__Identity__Issuer"] = issuer?.ToString() ?? web.ToString();
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the hub");
         var hub = new HubProcess(process, web, grpc, dataDirectory);
@@ -116,10 +118,35 @@ public sealed class HubProcess : IAsyncDisposable
         throw new TimeoutException($"The hub was not ready within 60 s:\n{Output}");
     }
 
-    public SeizureAlerts.SeizureAlertsClient CreateAlertsClient() => new(GrpcChannel.ForAddress(GrpcAddress));
+    /// <summary>A member agency system's token (development client credentials).</summary>
+    public async Task<string> AgencyTokenAsync(string country)
+    {
+        using var http = new HttpClient { BaseAddress = WebAddress };
+        return await TestAuth.ClientCredentialsAsync(http, $"agency-{country.ToLowerInvariant()}", $"agency-{country.ToLowerInvariant()}-dev-secret");
+    }
 
-    public HubConnection CreateFeedConnection() =>
-        new HubConnectionBuilder().WithUrl(new Uri(WebAddress, "/hubs/feed")).Build();
+    /// <summary>A development person's token, through the sign-in page (code + PKCE).</summary>
+    public async Task<string> PersonTokenAsync(string userName, Uri? consoleBase = null)
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+        using var browser = new HttpClient(handler) { BaseAddress = WebAddress };
+        var redirect = new Uri(consoleBase ?? WebAddress, "/console/callback").ToString();
+        return await TestAuth.AuthorizationCodeAsync(browser, redirect, userName, TestAuth.DevelopmentPassword);
+    }
+
+    public SeizureAlerts.SeizureAlertsClient CreateAlertsClient(string token) =>
+        new(GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
+        {
+            Credentials = Grpc.Core.ChannelCredentials.Create(Grpc.Core.ChannelCredentials.Insecure, Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", "Bearer " + token);
+                return Task.CompletedTask;
+            })),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        }));
+
+    public HubConnection CreateFeedConnection(string token) =>
+        new HubConnectionBuilder().WithUrl(new Uri(WebAddress, "/hubs/feed"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
 
     public async ValueTask DisposeAsync()
     {

@@ -50,11 +50,11 @@ public sealed class HubFactory : WebApplicationFactory<Program>
 
     /// <summary>An access token of a member agency's system (client credentials).</summary>
     public Task<string> AgencyTokenAsync(string country) =>
-        _tokens.GetOrAdd("agency:" + country, _ => TestAuth.ClientCredentialsAsync(this, DevelopmentAccounts.ClientId(country), DevelopmentAccounts.ClientSecret(country)));
+        _tokens.GetOrAdd("agency:" + country, _ => HubAuth.ClientCredentialsAsync(this, DevelopmentAccounts.ClientId(country), DevelopmentAccounts.ClientSecret(country)));
 
     /// <summary>An access token of a development person, through the browser's flow (code + PKCE).</summary>
     public Task<string> PersonTokenAsync(string userName) =>
-        _tokens.GetOrAdd("person:" + userName, _ => TestAuth.AuthorizationCodeAsync(this, userName, DevelopmentAccounts.Password));
+        _tokens.GetOrAdd("person:" + userName, _ => HubAuth.AuthorizationCodeAsync(this, userName, DevelopmentAccounts.Password));
 
     public GrpcChannel CreateGrpcChannel(string? token) =>
         GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions

@@ -65,6 +65,12 @@ public static class IdentitySetup
                     .AllowAuthorizationCodeFlow()
                     .RequireProofKeyForCodeExchange()
                     .AllowRefreshTokenFlow();
+                // PKCE with SHA-256 only: "plain" protects nothing against an intercepted code.
+                o.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
                 o.AddSigningKey(keys.SigningKey);
                 o.AddEncryptionKey(keys.EncryptionKey);

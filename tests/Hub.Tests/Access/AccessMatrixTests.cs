@@ -125,7 +125,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                 _tokens[caller] = caller.StartsWith("agency-", StringComparison.Ordinal)
                     ? await Hub.AgencyTokenAsync(Matrix[caller].Country)
                     : caller == "observer.interpol"
-                        ? await TestAuth.AuthorizationCodeAsync(Hub, caller, "Interpol-observer-1")
+                        ? await HubAuth.AuthorizationCodeAsync(Hub, caller, "Interpol-observer-1")
                         : await Hub.PersonTokenAsync(caller);
             }
 

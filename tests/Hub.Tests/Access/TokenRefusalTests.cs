@@ -157,14 +157,14 @@ public sealed class TokenRefusalTests(HubFactory hub) : IClassFixture<HubFactory
     [Fact]
     public async Task A_disabled_client_gets_no_token_and_its_earlier_token_stops_working()
     {
-        var earlier = await TestAuth.ClientCredentialsAsync(hub, DevelopmentAccounts.ClientId("TKM"), DevelopmentAccounts.ClientSecret("TKM"));
+        var earlier = await HubAuth.ClientCredentialsAsync(hub, DevelopmentAccounts.ClientId("TKM"), DevelopmentAccounts.ClientSecret("TKM"));
         Assert.Equal(StatusCode.OK, await PostAs(earlier, "TKM"));
         var admin = new Admin.AdminClient(hub.CreateGrpcChannel(await hub.PersonTokenAsync("admin")));
 
         var disabled = await admin.DisableAgencyClientAsync(new DisableAgencyClientRequest { ClientId = DevelopmentAccounts.ClientId("TKM") }, cancellationToken: Ct);
 
         Assert.True(disabled.Disabled);
-        var refused = await Assert.ThrowsAsync<TokenRefusedException>(() => TestAuth.ClientCredentialsAsync(hub, DevelopmentAccounts.ClientId("TKM"), DevelopmentAccounts.ClientSecret("TKM")));
+        var refused = await Assert.ThrowsAsync<TokenRefusedException>(() => HubAuth.ClientCredentialsAsync(hub, DevelopmentAccounts.ClientId("TKM"), DevelopmentAccounts.ClientSecret("TKM")));
         Assert.Contains("invalid_client", refused.Body, StringComparison.Ordinal);
         Assert.Equal(StatusCode.PermissionDenied, await PostAs(earlier, "TKM"));
     }
@@ -177,13 +177,13 @@ public sealed class TokenRefusalTests(HubFactory hub) : IClassFixture<HubFactory
         {
             UserName = "liaison.aze2", Password = "Azerbaijan-officer-1", DisplayName = "Second AZE officer", Country = "AZE", Roles = { "liaison_officer" },
         }, cancellationToken: Ct);
-        var earlier = await TestAuth.AuthorizationCodeAsync(hub, "liaison.aze2", "Azerbaijan-officer-1");
+        var earlier = await HubAuth.AuthorizationCodeAsync(hub, "liaison.aze2", "Azerbaijan-officer-1");
         Assert.Equal(StatusCode.OK, await PostAs(earlier, "AZE"));
 
         await admin.DisablePersonAsync(new DisablePersonRequest { UserName = "liaison.aze2" }, cancellationToken: Ct);
 
         Assert.Equal(StatusCode.PermissionDenied, await PostAs(earlier, "AZE"));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => TestAuth.AuthorizationCodeAsync(hub, "liaison.aze2", "Azerbaijan-officer-1"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => HubAuth.AuthorizationCodeAsync(hub, "liaison.aze2", "Azerbaijan-officer-1"));
     }
 
     private async Task<StatusCode> PostAs(string token, string country)

@@ -3,23 +3,23 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Hub.Server.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
+using Xunit;
 
-namespace Hub.Tests;
+namespace Hub.Testing;
 
 /// <summary>
 /// Gets tokens the way other-language clients do: plain HTTP against the standard endpoints,
-/// no OpenID Connect client library.
+/// no OpenID Connect client library. Shared by the in-process and the system tests.
 /// </summary>
 public static partial class TestAuth
 {
-    public const string RedirectUri = "http://127.0.0.1:5080" + ConsoleClient.CallbackPath;
+    public const string ConsoleClientId = "hub-console";
+    public const string DevelopmentPassword = "Hub-dev-password-1";
+    public const string SignInPath = "/account/signin";
 
-    public static async Task<string> ClientCredentialsAsync(WebApplicationFactory<Program> hub, string clientId, string secret, string scope = "hub")
+    public static async Task<string> ClientCredentialsAsync(HttpClient http, string clientId, string secret, string scope = "hub")
     {
-        using var http = hub.CreateClient();
         using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -36,17 +36,18 @@ public static partial class TestAuth
     }
 
     /// <summary>Authorization code + PKCE through the sign-in page, as a browser would; returns the token response.</summary>
-    public static async Task<JsonElement> AuthorizationCodeResponseAsync(WebApplicationFactory<Program> hub, string userName, string password)
+    /// <param name="browser">A client that keeps cookies and does not follow redirects.</param>
+    /// <param name="redirectUri">The console client's registered redirect URI.</param>
+    public static async Task<JsonElement> AuthorizationCodeResponseAsync(HttpClient browser, string redirectUri, string userName, string password)
     {
-        using var browser = hub.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var state = Guid.NewGuid().ToString("N");
         var authorize = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
-            ["client_id"] = DevelopmentAccounts.ConsoleClientId,
+            ["client_id"] = ConsoleClientId,
             ["response_type"] = "code",
-            ["redirect_uri"] = RedirectUri,
+            ["redirect_uri"] = redirectUri,
             ["scope"] = "openid profile roles offline_access hub",
             ["code_challenge"] = challenge,
             ["code_challenge_method"] = "S256",
@@ -61,7 +62,7 @@ public static partial class TestAuth
         var antiforgery = AntiforgeryField().Match(html);
         var returnUrl = WebUtility.HtmlDecode(ReturnUrlField().Match(html).Groups[1].Value);
 
-        using var signedIn = await browser.PostAsync(new Uri(SignInPage.Path, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var signedIn = await browser.PostAsync(new Uri(SignInPath, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             [antiforgery.Groups[1].Value] = antiforgery.Groups[2].Value,
             ["returnUrl"] = returnUrl,
@@ -70,19 +71,20 @@ public static partial class TestAuth
         }));
         Expect(signedIn, HttpStatusCode.Redirect, $"signing in as {userName}");
 
-        using var back = await browser.GetAsync(signedIn.Headers.Location!);
+        var resumed = signedIn.Headers.Location!;
+        using var back = await browser.GetAsync(resumed.IsAbsoluteUri ? resumed : new Uri(resumed.ToString(), UriKind.Relative));
         Expect(back, HttpStatusCode.Redirect, "authorize with a session redirects to the client with a code");
         var callback = back.Headers.Location!;
-        Assert.StartsWith(RedirectUri, callback.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith(redirectUri, callback.ToString(), StringComparison.Ordinal);
         var query = QueryHelpers.ParseQuery(callback.Query);
         Assert.Equal(state, query["state"].ToString());
 
         using var token = await browser.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
-            ["client_id"] = DevelopmentAccounts.ConsoleClientId,
+            ["client_id"] = ConsoleClientId,
             ["code"] = query["code"].ToString(),
-            ["redirect_uri"] = RedirectUri,
+            ["redirect_uri"] = redirectUri,
             ["code_verifier"] = verifier,
         }));
         var body = await token.Content.ReadAsStringAsync();
@@ -93,8 +95,8 @@ public static partial class TestAuth
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    public static async Task<string> AuthorizationCodeAsync(WebApplicationFactory<Program> hub, string userName, string password) =>
-        (await AuthorizationCodeResponseAsync(hub, userName, password)).GetProperty("access_token").GetString()!;
+    public static async Task<string> AuthorizationCodeAsync(HttpClient browser, string redirectUri, string userName, string password) =>
+        (await AuthorizationCodeResponseAsync(browser, redirectUri, userName, password)).GetProperty("access_token").GetString()!;
 
     private static void Expect(HttpResponseMessage response, HttpStatusCode status, string step)
     {
