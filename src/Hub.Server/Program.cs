@@ -1,4 +1,5 @@
 using Hub.Server;
+using Microsoft.EntityFrameworkCore;
 using Hub.Server.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,7 +20,13 @@ if (args.Length > 0 && args[0] == "migrate")
 if (args.Length > 0 && args[0] == "audit-verify")
 {
     await using var scope = app.Services.CreateAsyncScope();
-    var result = await Hub.Server.Audit.AuditChain.VerifyAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), CancellationToken.None);
+    var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+    if ((await db.Database.GetPendingMigrationsAsync()).Any())
+    {
+        Console.Error.WriteLine("the database is not initialised (pending migrations): point Hub__DataDirectory or ConnectionStrings__Hub at the hub's database");
+        return 2;
+    }
+    var result = await Hub.Server.Audit.AuditChain.VerifyAsync(db, CancellationToken.None);
     Console.WriteLine(result.Intact
         ? $"audit trail intact: {result.EntriesChecked} entries"
         : $"audit trail BROKEN at entry {result.FirstBrokenSequence}: {result.Reason} ({result.EntriesChecked} entries hold before it)");

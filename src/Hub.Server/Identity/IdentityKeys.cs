@@ -7,8 +7,10 @@ namespace Hub.Server.Identity;
 /// <summary>
 /// The keys tokens are signed and encrypted with. In production they come from configuration
 /// (every node must share them): <c>Hub:Identity:SigningKey</c> is an RSA private key in PEM,
-/// <c>Hub:Identity:EncryptionKey</c> 32 random bytes in base64. The embedded default makes
-/// development keys once and keeps them in the data folder; nothing else ever does.
+/// <c>Hub:Identity:EncryptionKey</c> 32 random bytes in base64 — or, for secrets mounted as
+/// files, <c>Hub:Identity:SigningKeyFile</c> and <c>Hub:Identity:EncryptionKeyFile</c>. The
+/// embedded default makes development keys once and keeps them in the data folder; nothing
+/// else ever does.
 /// </summary>
 public sealed record IdentityKeys(RsaSecurityKey SigningKey, SymmetricSecurityKey EncryptionKey, bool Development)
 {
@@ -17,8 +19,8 @@ public sealed record IdentityKeys(RsaSecurityKey SigningKey, SymmetricSecurityKe
 
     public static IdentityKeys Load(IConfiguration configuration, HubPaths paths, bool embeddedDefault)
     {
-        var signingPem = configuration[SigningKeyKey];
-        var encryption = configuration[EncryptionKeyKey];
+        var signingPem = configuration[SigningKeyKey] ?? ReadFile(configuration, SigningKeyKey + "File");
+        var encryption = configuration[EncryptionKeyKey] ?? ReadFile(configuration, EncryptionKeyKey + "File");
         var development = false;
         if (string.IsNullOrWhiteSpace(signingPem) || string.IsNullOrWhiteSpace(encryption))
         {
@@ -42,6 +44,16 @@ public sealed record IdentityKeys(RsaSecurityKey SigningKey, SymmetricSecurityKe
             throw new InvalidOperationException($"{EncryptionKeyKey} must be 32 bytes in base64 (got {encryptionBytes.Length}).");
         }
         return new IdentityKeys(signingKey, new SymmetricSecurityKey(encryptionBytes), development);
+    }
+
+    private static string? ReadFile(IConfiguration configuration, string key)
+    {
+        var path = configuration[key];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+        return File.Exists(path) ? File.ReadAllText(path) : throw new InvalidOperationException($"{key}: no file at {path}");
     }
 
     public static string NewRsaPem()
