@@ -4,7 +4,7 @@ using Hub.Client;
 using Hub.Contracts.V1;
 using Microsoft.AspNetCore.SignalR.Client;
 
-// hub-client post-sample [--country KAZ] [--client ID --secret S] [--grpc URL] [--web URL]
+// hub-client post-sample [--country KAZ] [--key IDEMPOTENCY-KEY] [--client ID --secret S] [--grpc URL] [--web URL]
 // hub-client watch       [--country KAZ] [--client ID --secret S] [--after N] [--grpc URL] [--web URL]
 // hub-client feed        [--country KAZ] [--client ID --secret S] [--web URL]
 // Without --client/--secret it signs in as the country's development agency client, which
@@ -25,7 +25,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
 if (command is not ("post-sample" or "watch" or "feed"))
 {
-    Console.WriteLine("usage: hub-client post-sample|watch|feed [--country KAZ] [--client ID --secret S] [--after N] [--grpc URL] [--web URL]");
+    Console.WriteLine("usage: hub-client post-sample|watch|feed [--country KAZ] [--key K] [--client ID --secret S] [--after N] [--grpc URL] [--web URL]");
     return command == "help" ? 0 : 2;
 }
 
@@ -38,7 +38,8 @@ switch (command)
     {
         using var channel = GrpcChannel.ForAddress(grpcUrl);
         var client = new SeizureAlerts.SeizureAlertsClient(channel);
-        var response = await client.PostAlertAsync(SampleAlerts.HeroinAtKorday(country), headers, cancellationToken: cancel.Token);
+        var key = Option("--key", "");
+        var response = await client.PostAlertAsync(SampleAlerts.HeroinAtKorday(country, key.Length > 0 ? key : null), headers, cancellationToken: cancel.Token);
         Console.WriteLine($"posted alert {response.Alert.Id} sequence {response.Alert.Sequence}{(response.Duplicate ? " (duplicate)" : "")}");
         return 0;
     }
