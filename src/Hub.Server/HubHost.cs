@@ -5,6 +5,7 @@ using Hub.Server.Audit;
 using Hub.Server.Data;
 using Hub.Server.Identity;
 using Hub.Server.LiveFeed;
+using Hub.Server.Limits;
 using Hub.Server.Messaging;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -55,7 +56,12 @@ public static class HubHost
         services.AddSingleton<IAuthorizationHandler, ActiveAccountHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
 
-        services.AddGrpc(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        services.AddHubRequestLimits(configuration);
+        services.AddGrpc(o =>
+        {
+            o.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            o.MaxReceiveMessageSize = RequestLimits.MaxGrpcMessageBytes;
+        });
         services.AddGrpcReflection();
         services.AddSignalR();
         services.AddSingleton<AlertFeed>();
@@ -71,6 +77,7 @@ public static class HubHost
     {
         app.UseHubQueryStringToken();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapGrpcService<SeizureAlertsService>();

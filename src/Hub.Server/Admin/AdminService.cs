@@ -24,7 +24,8 @@ public sealed partial class AdminService(
     IOpenIddictTokenManager tokens,
     AccessPolicy policy,
     AccessDirectory directory,
-    AuditChain audit) : Wire.Admin.AdminBase
+    AuditChain audit,
+    IServiceProvider services) : Wire.Admin.AdminBase
 {
     [GeneratedRegex("^[a-z0-9._-]{3,64}$")]
     private static partial Regex NamePattern();
@@ -233,6 +234,46 @@ public sealed partial class AdminService(
             FirstBrokenSequence = result.FirstBrokenSequence ?? 0,
             Reason = result.Reason,
         };
+    }
+
+    private Messaging.DeadLetters RequireBroker() =>
+        services.GetService<Messaging.DeadLetters>()
+        ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "dead letters exist only when the hub runs on RabbitMQ (ConnectionStrings:RabbitMq)"));
+
+    public override async Task<ListDeadLettersResponse> ListDeadLetters(ListDeadLettersRequest request, ServerCallContext context)
+    {
+        await RequireAdminAsync(context, "dead-letters.list");
+        if (request.Limit is < 0 or > 100)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "limit: must be between 0 and 100"));
+        }
+        var (letters, counts) = await RequireBroker().PeekAsync(request.Limit == 0 ? 20 : request.Limit, context.CancellationToken);
+        var response = new ListDeadLettersResponse();
+        response.DeadLetters.AddRange(letters.Select(l => new DeadLetter
+        {
+            Queue = l.Queue, MessageId = l.MessageId ?? "", Reason = l.Reason, ExceptionType = l.ExceptionType, BodyPreview = l.BodyPreview,
+        }));
+        foreach (var (queue, count) in counts)
+        {
+            response.Counts[queue] = count;
+        }
+        return response;
+    }
+
+    public override async Task<ReplayDeadLettersResponse> ReplayDeadLetters(ReplayDeadLettersRequest request, ServerCallContext context)
+    {
+        var caller = await RequireAdminAsync(context, "dead-letters.replay");
+        if (!Messaging.DeadLetters.Queues.Contains(request.Queue))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"queue: must be one of {string.Join(", ", Messaging.DeadLetters.Queues)}"));
+        }
+        if (request.Limit is < 0 or > 10_000)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "limit: must be between 0 and 10000"));
+        }
+        var replayed = await RequireBroker().ReplayAsync(request.Queue, request.Limit == 0 ? 10_000 : request.Limit, context.CancellationToken);
+        await AuditAsync(caller, "dead-letters.replay", "queue", request.Queue, $"{replayed} messages", context.CancellationToken);
+        return new ReplayDeadLettersResponse { Replayed = replayed };
     }
 
     private async Task<List<string>> PasswordErrorsAsync(string password)

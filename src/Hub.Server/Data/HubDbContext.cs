@@ -21,6 +21,7 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<AuditEntry> AuditTrail => Set<AuditEntry>();
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
+    public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

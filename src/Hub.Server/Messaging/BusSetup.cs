@@ -12,13 +12,15 @@ public static class BusSetup
     /// </summary>
     public static IServiceCollection AddHubBus(this IServiceCollection services, IConfiguration configuration, ILogger startupLog)
     {
+        var node = NodeIdentity.Create();
+        services.AddSingleton(node);
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxDispatcher>();
         services.AddSingleton<LiveFeedDeduplication>();
 
         // Every node needs its own copy of every live event, so its live-feed queue is named
         // after the node and deleted with it (RabbitMQ auto-delete, non-durable).
-        var nodeQueue = $"hub-live-feed-{SanitizedMachineName()}-{Guid.NewGuid():N}";
+        var nodeQueue = $"hub-live-feed-{node.Name}";
         var rabbitMq = configuration.GetConnectionString("RabbitMq");
 
         services.AddMassTransit(x =>
@@ -30,6 +32,13 @@ public static class BusSetup
                 // One at a time keeps the live feed in the order events were published.
                 e.ConcurrentMessageLimit = 1;
             });
+
+            if (!string.IsNullOrWhiteSpace(rabbitMq))
+            {
+                // Member agencies' queues exist only on RabbitMQ; in the embedded default their
+                // systems use WatchAlerts instead.
+                x.AddConsumer<AlertCountryFanOut, AlertCountryFanOutDefinition>();
+            }
 
             if (string.IsNullOrWhiteSpace(rabbitMq))
             {
@@ -46,6 +55,13 @@ public static class BusSetup
             }
         });
 
+        if (!string.IsNullOrWhiteSpace(rabbitMq))
+        {
+            services.AddSingleton(sp => new BrokerConnection(new Uri(rabbitMq), node));
+            services.AddSingleton<CountryQueues>();
+            services.AddSingleton<DeadLetters>();
+        }
+
         if (string.IsNullOrWhiteSpace(rabbitMq))
         {
             StartupLog.Bus(startupLog, "in-memory (no ConnectionStrings:RabbitMq)", nodeQueue);
@@ -58,8 +74,5 @@ public static class BusSetup
         }
         return services;
     }
-
-    private static string SanitizedMachineName() =>
-        new(Environment.MachineName.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(40).ToArray());
 
 }

@@ -5,20 +5,26 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Server.Messaging;
 
 /// <summary>
-/// Publishes outbox rows in id order and marks them dispatched. A row that fails stays
-/// undispatched and is retried with back-off, and nothing after it is published first, so
-/// that subscribers see events in the order the writes committed.
+/// Publishes outbox rows in id order, with publisher confirms, and marks them dispatched.
+/// A row that fails stays undispatched and is retried with back-off, and nothing after it
+/// is published first, so that subscribers see events in the order the writes committed.
+/// Only the node holding the <see cref="OutboxLease"/> dispatches. Dispatched rows are
+/// deleted after <see cref="Retention"/>.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    NodeIdentity node,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
     private const int BatchSize = 200;
+    private DateTimeOffset _nextCleanup;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,6 +39,7 @@ public sealed partial class OutboxDispatcher(
                 {
                     continue;
                 }
+                await CleanUpAsync(stoppingToken);
                 await signal.WaitAsync(PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -44,7 +51,7 @@ public sealed partial class OutboxDispatcher(
 #pragma warning restore CA1031
             {
                 failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
+                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
                 LogDispatchFailed(ex, failures, delay.TotalSeconds);
                 try
                 {
@@ -58,11 +65,30 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>Publishes up to one batch; returns how many rows were published.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await OutboxLeases.ReleaseAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), node.Name, cancellationToken);
+        }
+#pragma warning disable CA1031 // Best effort: an unreleased lease expires by itself.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    /// <summary>Publishes up to one batch if this node holds the lease; returns how many rows were published.</summary>
     internal async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        if (!await OutboxLeases.TryHoldAsync(db, node.Name, clock.GetUtcNow().UtcDateTime, cancellationToken))
+        {
+            return 0;
+        }
         var rows = await db.Outbox
             .Where(m => m.DispatchedAtUtc == null)
             .OrderBy(m => m.Id)
@@ -73,9 +99,11 @@ public sealed partial class OutboxDispatcher(
         {
             foreach (var row in rows)
             {
-                var (message, type) = OutboxMessageTypes.Read(row);
                 try
                 {
+                    var (message, type) = OutboxMessageTypes.Read(row);
+                    // Awaiting the publish awaits the broker's confirm: the row is marked only
+                    // once RabbitMQ has the message.
                     await bus.Publish(message, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = row.MessageId), cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -96,6 +124,27 @@ public sealed partial class OutboxDispatcher(
         return published;
     }
 
+    private async Task CleanUpAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextCleanup)
+        {
+            return;
+        }
+        _nextCleanup = now + CleanupInterval;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var before = (now - Retention).UtcDateTime;
+        await db.Outbox.Where(m => m.DispatchedAtUtc != null && m.DispatchedAtUtc < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed ({Failures} in a row); retrying in {DelaySeconds:0.0}s")]
     private partial void LogDispatchFailed(Exception exception, int failures, double delaySeconds);
+}
+
+/// <summary>This process's name among the hub's nodes (leases, live-feed queue).</summary>
+public sealed record NodeIdentity(string Name)
+{
+    public static NodeIdentity Create() =>
+        new($"{new string(Environment.MachineName.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(40).ToArray())}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
 }

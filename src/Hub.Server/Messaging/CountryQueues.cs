@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RabbitMQ.Client;
+
+namespace Hub.Server.Messaging;
+
+/// <summary>
+/// Each member agency's own durable queue, <c>hub.country.&lt;CODE&gt;</c>, holding every event
+/// its country may see, in order, until the agency's system takes it — store and forward for
+/// systems that are offline. The format is documented in docs/integration/country-queues.md.
+/// </summary>
+public sealed class CountryQueues(BrokerConnection broker, IConfiguration configuration)
+{
+    public const string Prefix = "hub.country.";
+    public const string Schema = "hub.country-event.v1";
+    private readonly HashSet<string> _declared = [];
+
+    public static string QueueName(string country) => Prefix + country;
+
+    /// <summary>Quorum queues by default (replicated in a cluster); classic where the broker lacks them.</summary>
+    private Dictionary<string, object?> Arguments() => new()
+    {
+        ["x-queue-type"] = configuration["Hub:Bus:CountryQueueType"] ?? "quorum",
+        // One consumer at a time per country keeps the agency's events in order even when it
+        // runs several instances; the others take over if it goes away.
+        ["x-single-active-consumer"] = true,
+    };
+
+    /// <summary>Sends one event to one country's queue and returns once the broker has confirmed it.</summary>
+    public Task SendAsync(string country, CountryEvent countryEvent, CancellationToken cancellationToken) =>
+        broker.UseAsync(async channel =>
+        {
+            var queue = QueueName(country);
+            if (!_declared.Contains(queue))
+            {
+                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: Arguments(), cancellationToken: cancellationToken);
+                _declared.Add(queue);
+            }
+            var properties = new BasicProperties
+            {
+                MessageId = countryEvent.EventId.ToString(),
+                Type = countryEvent.EventType,
+                ContentType = "application/json",
+                ContentEncoding = "utf-8",
+                DeliveryMode = DeliveryModes.Persistent,
+                Timestamp = new AmqpTimestamp(countryEvent.OccurredAt.ToUnixTimeSeconds()),
+                Headers = new Dictionary<string, object?> { ["schema"] = Schema },
+            };
+            var body = JsonSerializer.SerializeToUtf8Bytes(countryEvent, CountryEvent.Json);
+            await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, body, cancellationToken);
+            return true;
+        }, cancellationToken);
+}
+
+/// <summary>
+/// What a member agency's system reads from its queue (schema <c>hub.country-event.v1</c>).
+/// </summary>
+/// <param name="Schema">Always <c>hub.country-event.v1</c> for this shape.</param>
+/// <param name="EventId">Unique per event: de-duplicate on it (delivery is at least once).</param>
+/// <param name="EventType">What happened, e.g. <c>alert.posted</c>.</param>
+/// <param name="Sequence">The record's feed position; increases along the queue.</param>
+/// <param name="OccurredAt">When the hub stored the record.</param>
+/// <param name="Alert">For alert events: the alert as proto3 JSON of <c>hub.v1.SeizureAlert</c>.</param>
+public sealed record CountryEvent(
+    string Schema,
+    Guid EventId,
+    string EventType,
+    long Sequence,
+    DateTimeOffset OccurredAt,
+    JsonElement? Alert)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static CountryEvent FromBytes(ReadOnlySpan<byte> body) =>
+        JsonSerializer.Deserialize<CountryEvent>(Encoding.UTF8.GetString(body), Json) ?? throw new JsonException("empty country event");
+}
