@@ -9,6 +9,7 @@
 #   deploy/rabbitmq/local-node.sh stop [DIR]            stop the node and delete DIR
 #   deploy/rabbitmq/local-node.sh stop-node [DIR]       stop the node, keep DIR (and its data)
 #   deploy/rabbitmq/local-node.sh start-existing [DIR]  start a stopped node again from DIR
+#   deploy/rabbitmq/local-node.sh import-definitions FILE [DIR]  apply a definitions file
 # DIR defaults to $HUB_RABBITMQ_DIR. Everything but the export lines goes to stderr.
 # (Assign then eval: `eval "$(... start)"` would hide a failed start from `set -e`.)
 set -euo pipefail
@@ -153,6 +154,13 @@ case $cmd in
     [[ -n $dir ]] || die "usage: $0 start-existing DIR"
     load_env "$dir"
     launch || { stop_node; exit 1; } ;;
+  import-definitions)
+    # Applies a definitions file (users, vhosts, permissions, queues) to a running node:
+    # the tests run against the same definitions as deploy/.
+    file=${2:-}; dir=${3:-${HUB_RABBITMQ_DIR:-}}
+    [[ -f $file && -n $dir ]] || die "usage: $0 import-definitions FILE [DIR]"
+    load_env "$dir"
+    ctl import_definitions "$(realpath "$file")" >&2 ;;
   stop | stop-node)
     if [[ -z $dir || ! -f $dir/node.env ]]; then
       log "no node directory${dir:+ at $dir}; nothing to stop"
@@ -161,5 +169,5 @@ case $cmd in
     load_env "$dir"
     stop_node
     if [[ $cmd == stop ]]; then rm -rf "$DIR"; fi ;;
-  *) die "usage: $0 start | stop [DIR] | stop-node [DIR] | start-existing [DIR]" ;;
+  *) die "usage: $0 start | stop [DIR] | stop-node [DIR] | start-existing [DIR] | import-definitions FILE [DIR]" ;;
 esac

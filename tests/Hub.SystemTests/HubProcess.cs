@@ -62,6 +62,9 @@ public sealed class HubProcess : IAsyncDisposable
         info.Environment["Hub__DataDirectory"] = dataDirectory;
         info.Environment["ConnectionStrings__RabbitMq"] = rabbitMq;
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        // Load tests post faster than an agency would; the limits have their own tests.
+        info.Environment["Hub__RateLimit__PermitsPerSecond"] = "100000";
+        info.Environment["Hub__RateLimit__Burst"] = "100000";
         // One issuer for every node, as behind a load balancer.
         info.Environment["Hub__Identity__Issuer"] = issuer?.ToString() ?? web.ToString();
 
@@ -148,13 +151,19 @@ public sealed class HubProcess : IAsyncDisposable
     public HubConnection CreateFeedConnection(string token) =>
         new HubConnectionBuilder().WithUrl(new Uri(WebAddress, "/hubs/feed"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGKILL: no shutdown, no flushing — as a crash or a power cut of the process.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
     }
 
@@ -169,16 +178,7 @@ public sealed class HubProcess : IAsyncDisposable
     private static string ServerAssembly()
     {
         var configuration = typeof(HubProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Hub.sln")))
-        {
-            directory = directory.Parent;
-        }
-        if (directory is null)
-        {
-            throw new InvalidOperationException("Hub.sln not found above " + AppContext.BaseDirectory);
-        }
-        var path = Path.Combine(directory.FullName, "src", "Hub.Server", "bin", configuration, "net10.0", "Hub.Server.dll");
+        var path = Path.Combine(Broker.RepositoryRoot(), "src", "Hub.Server", "bin", configuration, "net10.0", "Hub.Server.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first.", path);
     }
 }

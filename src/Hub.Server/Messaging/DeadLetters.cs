@@ -26,8 +26,13 @@ public sealed class DeadLetters(BrokerConnection broker)
             foreach (var queue in Queues)
             {
                 var error = ErrorQueue(queue);
-                await DeclareAsync(channel, error, cancellationToken);
-                counts[queue] = await channel.MessageCountAsync(error, cancellationToken);
+                if (await CountAsync(channel, error, cancellationToken) is not { } count)
+                {
+                    // No error queue yet: nothing has failed. (The channel is closed now.)
+                    counts[queue] = 0;
+                    break;
+                }
+                counts[queue] = count;
                 var taken = new List<ulong>();
                 while (letters.Count < limit && await channel.BasicGetAsync(error, autoAck: false, cancellationToken) is { } result)
                 {
@@ -50,7 +55,10 @@ public sealed class DeadLetters(BrokerConnection broker)
         broker.UseAsync(async channel =>
         {
             var error = ErrorQueue(queue);
-            await DeclareAsync(channel, error, cancellationToken);
+            if (await CountAsync(channel, error, cancellationToken) is null)
+            {
+                return 0;
+            }
             var replayed = 0;
             while (replayed < limit && await channel.BasicGetAsync(error, autoAck: false, cancellationToken) is { } result)
             {
@@ -68,9 +76,21 @@ public sealed class DeadLetters(BrokerConnection broker)
             return replayed;
         }, cancellationToken);
 
-    private static Task<QueueDeclareOk> DeclareAsync(IChannel channel, string queue, CancellationToken cancellationToken) =>
-        // The same shape MassTransit declares its error queues with, so this never conflicts.
-        channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
+    /// <summary>
+    /// How many messages wait in a queue MassTransit declared (passively: its arguments are
+    /// MassTransit's to choose); null when the queue does not exist, which closes the channel.
+    /// </summary>
+    private static async Task<long?> CountAsync(IChannel channel, string queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
 
     private static string? Header(IReadOnlyBasicProperties properties, string name) =>
         properties.Headers is not null && properties.Headers.TryGetValue(name, out var value)

@@ -13,7 +13,7 @@ namespace Hub.Server.Messaging;
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
-    IBus bus,
+    IBusControl bus,
     OutboxSignal signal,
     NodeIdentity node,
     TimeProvider clock,
@@ -83,6 +83,13 @@ public sealed partial class OutboxDispatcher(
     /// <summary>Publishes up to one batch if this node holds the lease; returns how many rows were published.</summary>
     internal async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
+        // Not before every receive endpoint is bound again after a broker outage: a node's
+        // live-feed queue is re-created on reconnect, and events published before that would
+        // miss it.
+        if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            return 0;
+        }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         if (!await OutboxLeases.TryHoldAsync(db, node.Name, clock.GetUtcNow().UtcDateTime, cancellationToken))
