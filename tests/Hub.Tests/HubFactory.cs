@@ -18,7 +18,7 @@ namespace Hub.Tests;
 /// bus, development accounts), one per test class so that classes run in parallel without
 /// sharing data. Its signing key is made here so that tests can forge tokens.
 /// </summary>
-public sealed class HubFactory : WebApplicationFactory<Program>
+public class HubFactory : WebApplicationFactory<Program>
 {
     public const string Issuer = "http://localhost/";
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hub-tests", Guid.NewGuid().ToString("N"));
@@ -46,7 +46,14 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hub:Identity:Issuer", Issuer);
         builder.UseSetting(IdentityKeys.SigningKeyKey, SigningKeyPem);
         builder.UseSetting(IdentityKeys.EncryptionKeyKey, EncryptionKey);
+        foreach (var (key, value) in ExtraSettings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>Settings a variant of the hub needs on top of the defaults.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> ExtraSettings => [];
 
     /// <summary>An access token of a member agency's system (client credentials).</summary>
     public Task<string> AgencyTokenAsync(string country) =>

@@ -17,9 +17,6 @@ public sealed class AlertRecord
     /// <summary>The id of the AlertPosted event, so that a replay carries the same id as the live event.</summary>
     public Guid PostedEventId { get; set; }
     public required string ReportingCountry { get; set; }
-    public required string IdempotencyKey { get; set; }
-    /// <summary>SHA-256 of the posted content, to tell a retry from a different alert reusing a key.</summary>
-    public required string ContentHash { get; set; }
     public DateTime SeizedAtUtc { get; set; }
     public DateTime ReceivedAtUtc { get; set; }
     public Distribution Distribution { get; set; }
@@ -52,9 +49,7 @@ internal sealed class AlertRecordConfiguration : IEntityTypeConfiguration<AlertR
         builder.Property(a => a.Sequence).ValueGeneratedOnAdd();
         builder.HasIndex(a => a.Id).IsUnique();
         builder.Property(a => a.ReportingCountry).HasMaxLength(16);
-        builder.Property(a => a.IdempotencyKey).HasMaxLength(64);
-        builder.Property(a => a.ContentHash).HasMaxLength(64);
-        builder.HasIndex(a => new { a.ReportingCountry, a.IdempotencyKey }).IsUnique();
+        builder.HasIndex(a => new { a.ReportingCountry, a.Sequence });
         builder.HasIndex(a => a.SeizedAtUtc);
         builder.Property(a => a.Distribution).HasConversion<string>().HasMaxLength(40);
         builder.Property(a => a.HandlingCode).HasConversion<string>().HasMaxLength(8);

@@ -8,6 +8,7 @@ using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Audit;
 using Hub.Server.Data;
+using Hub.Server.Idempotency;
 using Hub.Server.Messaging;
 using Hub.Server.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -63,16 +64,17 @@ public sealed class SeizureAlertsService(
             item.NormalizedQuantity = 0;
             item.NormalizedDimension = QuantityDimension.Unspecified;
         }
-        var contentHash = Convert.ToHexString(SHA256.HashData(content.ToByteArray()));
+        var contentHash = IdempotentWrites.HashOf(content);
         foreach (var item in content.Items)
         {
             (item.NormalizedQuantity, item.NormalizedDimension) = Quantities.Normalize(item.Quantity, item.Unit);
         }
 
-        var earlier = await FindByKeyAsync(content.ReportingCountry, request.IdempotencyKey, ct);
+        var keyScope = KeyScope(content.ReportingCountry);
+        var earlier = await FindEarlierAsync(caller, keyScope, request.IdempotencyKey, contentHash, ct);
         if (earlier is not null)
         {
-            return await DuplicateAsync(caller, earlier, contentHash, ct);
+            return earlier;
         }
 
         var record = new AlertRecord
@@ -80,8 +82,6 @@ public sealed class SeizureAlertsService(
             Id = Guid.NewGuid(),
             PostedEventId = Guid.NewGuid(),
             ReportingCountry = content.ReportingCountry,
-            IdempotencyKey = request.IdempotencyKey,
-            ContentHash = contentHash,
             SeizedAtUtc = content.SeizedAt.ToDateTime(),
             ReceivedAtUtc = now.UtcDateTime,
             Distribution = content.Distribution,
@@ -101,25 +101,20 @@ public sealed class SeizureAlertsService(
 
         try
         {
-            var stored = await StoreAsync(caller, record, now, ct);
+            var stored = await StoreAsync(caller, record, (keyScope, request.IdempotencyKey, contentHash), now, ct);
             outboxSignal.Notify();
             return new PostAlertResponse { Alert = stored, Duplicate = false };
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex)
         {
             // Most likely a concurrent call with the same key won the race: answer as its retry.
             db.ChangeTracker.Clear();
-            earlier = await FindByKeyAsync(content.ReportingCountry, request.IdempotencyKey, ct);
-            if (earlier is null)
-            {
-                throw;
-            }
-            return await DuplicateAsync(caller, earlier, contentHash, ct);
+            return await FindEarlierAsync(caller, keyScope, request.IdempotencyKey, contentHash, ct) ?? throw new InvalidOperationException("the alert could not be stored", ex);
         }
     }
 
     /// <summary>The alert, its audit entry and its outbox row, in one transaction.</summary>
-    private async Task<SeizureAlert> StoreAsync(Caller caller, AlertRecord record, DateTimeOffset now, CancellationToken ct)
+    private async Task<SeizureAlert> StoreAsync(Caller caller, AlertRecord record, (string Scope, string Key, string Hash) idempotency, DateTimeOffset now, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -128,6 +123,7 @@ public sealed class SeizureAlertsService(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             record.Sequence = 0;
             db.Alerts.Add(record);
+            IdempotentWrites.Remember(db, idempotency.Scope, idempotency.Key, idempotency.Hash, record.Id.ToString(), now.UtcDateTime);
             // The sequence is assigned by this insert, and the event must carry it.
             await db.SaveChangesAsync(ct);
             var stored = AlertMapping.ToProto(record);
@@ -149,18 +145,29 @@ public sealed class SeizureAlertsService(
         });
     }
 
-    private Task<AlertRecord?> FindByKeyAsync(string country, string key, CancellationToken ct) =>
-        db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.ReportingCountry == country && a.IdempotencyKey == key, ct);
+    /// <summary>Keys are scoped to the reporting country: two countries may pick the same key.</summary>
+    private static string KeyScope(string country) => "alert:" + country;
 
-    private async Task<PostAlertResponse> DuplicateAsync(Caller caller, AlertRecord earlier, string contentHash, CancellationToken ct)
+    /// <summary>The response to a retried post, or null for a first one.</summary>
+    private async Task<PostAlertResponse?> FindEarlierAsync(Caller caller, string scope, string key, string contentHash, CancellationToken ct)
     {
-        if (earlier.ContentHash != contentHash)
+        string? recordId;
+        try
         {
-            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Invalid, earlier.Id.ToString(), "idempotency key reused for different content", ct);
-            throw new RpcException(new Status(StatusCode.AlreadyExists,
-                "idempotency_key: already used for a different alert from this country; use a new key for a new alert"));
+            recordId = await IdempotentWrites.FindAsync(db, scope, key, contentHash, "idempotency_key", ct);
         }
-        await AuditAsync(caller, Channels.Grpc, "alert.post-retry", AuditOutcomes.Allowed, earlier.Id.ToString(), "same idempotency key: the stored alert is returned", ct);
+        catch (RpcException)
+        {
+            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Invalid, null, "idempotency key reused for different content", ct);
+            throw;
+        }
+        if (recordId is null)
+        {
+            return null;
+        }
+        var id = Guid.Parse(recordId);
+        var earlier = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == id, ct);
+        await AuditAsync(caller, Channels.Grpc, "alert.post-retry", AuditOutcomes.Allowed, recordId, "same idempotency key: the stored alert is returned", ct);
         return new PostAlertResponse { Alert = AlertMapping.ToProto(earlier), Duplicate = true };
     }
 

@@ -22,6 +22,7 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<AuditEntry> AuditTrail => Set<AuditEntry>();
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
+    public DbSet<Idempotency.IdempotencyKey> IdempotencyKeys => Set<Idempotency.IdempotencyKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -79,11 +79,6 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
-                    b.Property<string>("ContentHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
                     b.Property<string>("ContentJson")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -100,11 +95,6 @@ namespace Hub.Server.Data.Migrations.SqlServer
 
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("IdempotencyKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
 
                     b.Property<Guid>("PostedEventId")
                         .HasColumnType("uniqueidentifier");
@@ -127,8 +117,7 @@ namespace Hub.Server.Data.Migrations.SqlServer
 
                     b.HasIndex("SeizedAtUtc");
 
-                    b.HasIndex("ReportingCountry", "IdempotencyKey")
-                        .IsUnique();
+                    b.HasIndex("ReportingCountry", "Sequence");
 
                     b.ToTable("Alerts", (string)null);
                 });
@@ -258,6 +247,34 @@ namespace Hub.Server.Data.Migrations.SqlServer
                     b.HasKey("Code");
 
                     b.ToTable("Countries");
+                });
+
+            modelBuilder.Entity("Hub.Server.Idempotency.IdempotencyKey", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("RecordId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Scope", "Key");
+
+                    b.ToTable("IdempotencyKeys", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Server.Identity.HubUser", b =>
