@@ -27,6 +27,8 @@ public static class HubHost
         var paths = HubPaths.From(configuration);
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
+        // Time for in-flight calls and consumers to finish when a node is stopped.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         StartupLog.DataDirectory(startupLog, paths.DataDirectory);
 
         // Registered first: hosted services start in order, so the database is migrated
@@ -64,7 +66,7 @@ public static class HubHost
         });
         services.AddGrpcReflection();
         services.AddSignalR();
-        services.AddSingleton<AlertFeed>();
+        services.AddSingleton(new AlertFeed(configuration.GetValue("Hub:Feed:WatcherBuffer", AlertFeed.DefaultWatcherCapacity)));
         services.AddSingleton<FeedConnections>();
         services.AddHostedService<FeedConnectionSweeper>();
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "data-protection-keys")));

@@ -151,6 +151,16 @@ public sealed class HubProcess : IAsyncDisposable
     public HubConnection CreateFeedConnection(string token) =>
         new HubConnectionBuilder().WithUrl(new Uri(WebAddress, "/hubs/feed"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
 
+    /// <summary>The process's peak resident memory so far (Linux VmHWM), in MiB.</summary>
+    public double PeakMemoryMiB
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flushing — as a crash or a power cut of the process.</summary>
     public async Task KillAsync()
     {

@@ -54,7 +54,7 @@ public sealed class NothingLostTests(Broker broker)
 
         await feed.WaitForAsync(500, Drain);
         var queued = await AgencyInbox.TakeAsync(broker, "UZB", 500, Drain, posted.Select(a => a.Id).ToHashSet());
-        Report(string.Create(CultureInfo.InvariantCulture, $"broker outage: drained to the feed and the UZB queue {restarted.Elapsed.TotalSeconds:0.0}s after the broker returned"));
+        Report(string.Create(CultureInfo.InvariantCulture, $"broker outage: drained to the feed and the UZB queue {restarted.Elapsed.TotalSeconds:0.0}s after the broker returned; hub peak memory {node.PeakMemoryMiB:0} MiB"));
 
         Assert.Equal(500, posted.Select(a => a.Id).Distinct().Count());
         Assert.Equal(500, feed.Distinct);
@@ -198,7 +198,7 @@ public sealed class NothingLostTests(Broker broker)
         }
         await feedA.WaitForAsync(1000, Drain);
         await feedB.WaitForAsync(1000, Drain);
-        Report(string.Create(CultureInfo.InvariantCulture, $"two nodes: 1000 alerts posted and delivered to both operators in {stopwatch.Elapsed.TotalSeconds:0.0}s; duplicates before de-duplication: A {feedA.Deliveries.Count - 1000}, B {feedB.Deliveries.Count - 1000}"));
+        Report(string.Create(CultureInfo.InvariantCulture, $"two nodes: 1000 alerts posted and delivered to both operators in {stopwatch.Elapsed.TotalSeconds:0.0}s; duplicates before de-duplication: A {feedA.Deliveries.Count - 1000}, B {feedB.Deliveries.Count - 1000}; peak memory A {nodeA.PeakMemoryMiB:0} MiB, B {nodeB.PeakMemoryMiB:0} MiB"));
 
         foreach (var feed in new[] { feedA, feedB })
         {

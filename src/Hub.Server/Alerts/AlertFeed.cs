@@ -9,16 +9,17 @@ namespace Hub.Server.Alerts;
 /// bounded buffer: one that falls too far behind is cut off with a reason and resumes from
 /// its last sequence, so a slow client can never grow the hub's memory.
 /// </summary>
-public sealed class AlertFeed
+public sealed class AlertFeed(int watcherCapacity = AlertFeed.DefaultWatcherCapacity)
 {
     public const int DefaultWatcherCapacity = 1024;
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
 
     public int WatcherCount => _subscriptions.Count;
 
-    public Subscription Subscribe(int capacity = DefaultWatcherCapacity)
+    /// <param name="capacity">How many events the watcher may fall behind; the feed's setting by default.</param>
+    public Subscription Subscribe(int? capacity = null)
     {
-        var subscription = new Subscription(this, capacity);
+        var subscription = new Subscription(this, capacity ?? watcherCapacity);
         _subscriptions.TryAdd(subscription, 0);
         return subscription;
     }

@@ -22,6 +22,7 @@ public sealed class SeizureAlertsService(
     OutboxSignal outboxSignal,
     AccessPolicy policy,
     AuditChain audit,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock) : SeizureAlerts.SeizureAlertsBase
 {
     private const string RecordType = "alert";
@@ -264,7 +265,10 @@ public sealed class SeizureAlertsService(
 
     public override async Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<AlertEvent> responseStream, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
+        // A node shutting down ends its streams at once, telling watchers where to resume on
+        // another node, rather than holding the shutdown until they leave.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var ct = stopping.Token;
         var caller = CallerOf(context);
         var readable = policy.ReadableAlerts(caller);
         // Subscribe before replaying: whatever is posted during the replay is buffered and
@@ -300,8 +304,14 @@ public sealed class SeizureAlertsService(
                 }
             }
         }
-        catch (ChannelClosedException ex) when (ex.InnerException is SlowWatcherException slow)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                string.Create(CultureInfo.InvariantCulture, $"this hub node is shutting down; reconnect with after_sequence={progress.Last} to resume")));
+        }
+        catch (Exception ex) when ((ex as SlowWatcherException ?? ex.InnerException as SlowWatcherException) is { } slow)
+        {
+            // A closed channel hands its exception to the reader, directly or wrapped.
             throw new RpcException(new Status(StatusCode.ResourceExhausted,
                 string.Create(CultureInfo.InvariantCulture, $"{slow.Message}; reconnect with after_sequence={progress.Last} to resume")));
         }

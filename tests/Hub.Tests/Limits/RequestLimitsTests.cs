@@ -36,6 +36,13 @@ public sealed class RequestLimitsTests(TightlyLimitedHub hub) : IClassFixture<Ti
         Assert.Null(await Record.ExceptionAsync(() => kyrgyz.ListAlertsAsync(new ListAlertsRequest(), cancellationToken: Ct).ResponseAsync));
     }
 
+}
+
+/// <summary>Its own hub: anonymous HTTP calls share one bucket per address with the token endpoint.</summary>
+public sealed class HttpRateLimitTests(TightlyLimitedHub hub) : IClassFixture<TightlyLimitedHub>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task Over_its_rate_an_HTTP_client_gets_429_with_a_problem_document()
     {
