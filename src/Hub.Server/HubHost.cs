@@ -63,10 +63,13 @@ public static class HubHost
         {
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = RequestLimits.MaxGrpcMessageBytes;
-        });
+        }).AddServiceOptions<Cases.CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
+        services.AddHostedService<Cases.OverdueRequestsTimer>();
         services.AddGrpcReflection();
         services.AddSignalR();
-        services.AddSingleton(new AlertFeed(configuration.GetValue("Hub:Feed:WatcherBuffer", AlertFeed.DefaultWatcherCapacity)));
+        var watcherBuffer = configuration.GetValue("Hub:Feed:WatcherBuffer", AlertFeed.DefaultWatcherCapacity);
+        services.AddSingleton(new AlertFeed(watcherBuffer));
+        services.AddSingleton(new CaseFeed(watcherBuffer));
         services.AddSingleton<FeedConnections>();
         services.AddHostedService<FeedConnectionSweeper>();
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "data-protection-keys")));
@@ -84,6 +87,7 @@ public static class HubHost
 
         app.MapGrpcService<SeizureAlertsService>();
         app.MapGrpcService<Hub.Server.Admin.AdminService>();
+        app.MapGrpcService<Cases.CasesService>();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapHub<FeedHub>(FeedHub.Path);
         app.MapIdentityEndpoints();

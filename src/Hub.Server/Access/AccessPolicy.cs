@@ -15,6 +15,15 @@ public sealed record RecordAccess(string Originator, Distribution Distribution, 
         new(alert.Content.ReportingCountry, alert.Content.Distribution, [.. alert.Content.AddressedCountries]);
 }
 
+/// <summary>What the policy needs to know about a case: its owner and every invited or accepted country.</summary>
+public sealed record CaseAccess(string Owner, IReadOnlyCollection<string> Participants);
+
+/// <summary>
+/// What the policy needs to know about a case message: who sent it, to whom, its
+/// distribution, and the case's accepted participants (whom MEMBERS distribution reaches).
+/// </summary>
+public sealed record MessageAccess(string Sender, IReadOnlyCollection<string> Recipients, Distribution Distribution, IReadOnlyCollection<string> AcceptedParticipants);
+
 /// <summary>
 /// The one place that decides who may see or do what. gRPC calls and streams, SignalR
 /// pushes, HTTP endpoints and the per-country fan-out all ask it. Anything it does not
@@ -122,6 +131,64 @@ public sealed class AccessPolicy(AccessDirectory directory)
             || (a.Distribution == Distribution.Addressed && ("," + a.AddressedCountries + ",").Contains(pattern))
             || (member && a.Distribution == Distribution.Members)
             || a.Distribution == Distribution.MembersAndObservers;
+    }
+
+    /// <summary>A case is seen by the centre and by the countries invited to it.</summary>
+    public bool CanSeeCase(Caller caller, CaseAccess access) =>
+        IsActive(caller) && (caller.IsCentreStaff || (IsCountryReader(caller) && CountryMaySeeCase(caller.Country, access)));
+
+    public bool CountryMaySeeCase(string country, CaseAccess access) =>
+        directory.StatusOf(country) is CountryStatus.Member or CountryStatus.Observer && access.Participants.Contains(country);
+
+    public bool CanReadMessage(Caller caller, MessageAccess access) =>
+        IsActive(caller) && (caller.IsCentreStaff || (IsCountryReader(caller) && CountryMayReadMessage(caller.Country, access)));
+
+    /// <summary>
+    /// A case message is read by its sender, its recipients and the centre; MEMBERS adds the
+    /// case's accepted member participants, MEMBERS_AND_OBSERVERS all accepted participants.
+    /// Never anyone outside the case but named recipients (forwarded-to countries).
+    /// </summary>
+    public bool CountryMayReadMessage(string country, MessageAccess access)
+    {
+        var status = directory.StatusOf(country);
+        if (status is null or CountryStatus.Applicant)
+        {
+            return false;
+        }
+        if (country == access.Sender || access.Recipients.Contains(country))
+        {
+            return true;
+        }
+        return access.Distribution switch
+        {
+            Distribution.Members => status == CountryStatus.Member && access.AcceptedParticipants.Contains(country),
+            Distribution.MembersAndObservers => access.AcceptedParticipants.Contains(country),
+            _ => false,
+        };
+    }
+
+    public IReadOnlyList<string> CountriesMayReadMessage(MessageAccess access) =>
+        access.AcceptedParticipants.Concat(access.Recipients).Append(access.Sender).Distinct()
+            .Where(c => CountryMayReadMessage(c, access)).Order(StringComparer.Ordinal).ToList();
+
+    public IReadOnlyList<string> CountriesMaySeeCase(CaseAccess access) =>
+        access.Participants.Where(c => CountryMaySeeCase(c, access)).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Whether the caller may act for <paramref name="country"/> in a case (post, accept,
+    /// acknowledge, decide a forward): its liaison officers and agency systems.
+    /// </summary>
+    public Decision CanActFor(Caller caller, string country)
+    {
+        if (!IsActive(caller))
+        {
+            return Decision.Deny("not signed in, or the account is disabled");
+        }
+        if (!PosterRoles.Any(caller.Has))
+        {
+            return Decision.Deny("only liaison officers and agency systems act in cases");
+        }
+        return caller.Country == country ? Decision.Allow : Decision.Deny($"acts for {caller.Country}, not for {country}");
     }
 
     /// <summary>Whether the caller may post a record as originating from <paramref name="country"/>.</summary>

@@ -4,12 +4,21 @@ using Hub.Contracts.V1;
 
 namespace Hub.Server.Alerts;
 
+/// <summary>This node's alert events for its open WatchAlerts streams.</summary>
+public sealed class AlertFeed(int watcherCapacity = EventFeed<AlertEvent>.DefaultWatcherCapacity) : EventFeed<AlertEvent>(watcherCapacity);
+
+/// <summary>This node's case events for its open WatchCases streams.</summary>
+public sealed class CaseFeed(int watcherCapacity = EventFeed<LiveCaseEvent>.DefaultWatcherCapacity) : EventFeed<LiveCaseEvent>(watcherCapacity);
+
+/// <summary>A case event with the countries it was released to.</summary>
+public sealed record LiveCaseEvent(CaseEvent Event, IReadOnlyList<string> VisibleTo);
+
 /// <summary>
-/// This node's fan-out of alert events to its open WatchAlerts streams. Each watcher has a
-/// bounded buffer: one that falls too far behind is cut off with a reason and resumes from
-/// its last sequence, so a slow client can never grow the hub's memory.
+/// This node's fan-out of events to its open gRPC streams. Each watcher has a bounded
+/// buffer: one that falls too far behind is cut off with a reason and resumes from its last
+/// sequence, so a slow client can never grow the hub's memory.
 /// </summary>
-public sealed class AlertFeed(int watcherCapacity = AlertFeed.DefaultWatcherCapacity)
+public class EventFeed<TEvent>(int watcherCapacity)
 {
     public const int DefaultWatcherCapacity = 1024;
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
@@ -24,7 +33,7 @@ public sealed class AlertFeed(int watcherCapacity = AlertFeed.DefaultWatcherCapa
         return subscription;
     }
 
-    public void Publish(AlertEvent alertEvent)
+    public void Publish(TEvent alertEvent)
     {
         foreach (var subscription in _subscriptions.Keys)
         {
@@ -34,14 +43,14 @@ public sealed class AlertFeed(int watcherCapacity = AlertFeed.DefaultWatcherCapa
 
     public sealed class Subscription : IDisposable
     {
-        private readonly AlertFeed _feed;
-        private readonly Channel<AlertEvent> _channel;
+        private readonly EventFeed<TEvent> _feed;
+        private readonly Channel<TEvent> _channel;
 
-        internal Subscription(AlertFeed feed, int capacity)
+        internal Subscription(EventFeed<TEvent> feed, int capacity)
         {
             _feed = feed;
             Capacity = capacity;
-            _channel = Channel.CreateBounded<AlertEvent>(new BoundedChannelOptions(capacity)
+            _channel = Channel.CreateBounded<TEvent>(new BoundedChannelOptions(capacity)
             {
                 SingleReader = true,
                 FullMode = BoundedChannelFullMode.Wait,
@@ -49,9 +58,9 @@ public sealed class AlertFeed(int watcherCapacity = AlertFeed.DefaultWatcherCapa
         }
 
         public int Capacity { get; }
-        public ChannelReader<AlertEvent> Reader => _channel.Reader;
+        public ChannelReader<TEvent> Reader => _channel.Reader;
 
-        internal void Offer(AlertEvent alertEvent)
+        internal void Offer(TEvent alertEvent)
         {
             if (!_channel.Writer.TryWrite(alertEvent))
             {

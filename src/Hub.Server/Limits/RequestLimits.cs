@@ -13,7 +13,9 @@ namespace Hub.Server.Limits;
 public static class RequestLimits
 {
     public const int MaxGrpcMessageBytes = 1024 * 1024;
-    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+    /// <summary>Case messages carry attachments (8 MiB at most, see CaseValidation).</summary>
+    public const int MaxCaseMessageBytes = 10 * 1024 * 1024;
+    public const long MaxRequestBodyBytes = 12 * 1024 * 1024;
 
     public static IServiceCollection AddHubRequestLimits(this IServiceCollection services, IConfiguration configuration)
     {

@@ -25,19 +25,22 @@ public static class BusSetup
 
         services.AddMassTransit(x =>
         {
-            x.AddConsumer<AlertPostedConsumer>().Endpoint(e =>
+            void LiveFeedEndpoint(IEndpointRegistrationConfigurator e)
             {
                 e.Name = nodeQueue;
                 e.Temporary = true;
                 // One at a time keeps the live feed in the order events were published.
                 e.ConcurrentMessageLimit = 1;
-            });
+            }
+            x.AddConsumer<AlertPostedConsumer>().Endpoint(LiveFeedEndpoint);
+            x.AddConsumer<Cases.CaseEventLiveConsumer>().Endpoint(LiveFeedEndpoint);
 
             if (!string.IsNullOrWhiteSpace(rabbitMq))
             {
                 // Member agencies' queues exist only on RabbitMQ; in the embedded default their
                 // systems use WatchAlerts instead.
                 x.AddConsumer<AlertCountryFanOut, AlertCountryFanOutDefinition>();
+                x.AddConsumer<Cases.CaseCountryFanOut, Cases.CaseCountryFanOutDefinition>();
             }
 
             if (string.IsNullOrWhiteSpace(rabbitMq))

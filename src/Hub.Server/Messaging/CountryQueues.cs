@@ -70,6 +70,9 @@ public sealed record CountryEvent(
     DateTimeOffset OccurredAt,
     JsonElement? Alert)
 {
+    /// <summary>For case events: the event as proto3 JSON of <c>hub.v1.CaseEvent</c>.</summary>
+    public JsonElement? Case { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -13,6 +13,7 @@ public static class OutboxMessageTypes
     private static readonly FrozenDictionary<string, Type> ByKey = new Dictionary<string, Type>
     {
         ["alert-posted.v1"] = typeof(AlertPosted),
+        ["case-event.v1"] = typeof(CaseEventOccurred),
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<Type, string> KeyByType = ByKey.ToFrozenDictionary(p => p.Value, p => p.Key);

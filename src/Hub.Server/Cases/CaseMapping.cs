@@ -1,0 +1,70 @@
+using Google.Protobuf.WellKnownTypes;
+using Hub.Contracts.V1;
+using Hub.Server.Access;
+
+namespace Hub.Server.Cases;
+
+public static class CaseMapping
+{
+    public static Case ToProto(CaseRecord c)
+    {
+        var proto = new Case
+        {
+            Id = c.Id.ToString(),
+            Title = c.Title,
+            OwnerCountry = c.OwnerCountry,
+            Open = c.Open,
+            OpenedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(c.OpenedAtUtc, DateTimeKind.Utc)),
+        };
+        proto.Participants.AddRange(c.Participants.OrderBy(p => p.Country, StringComparer.Ordinal)
+            .Select(p => new CaseParticipant { Country = p.Country, State = p.State }));
+        proto.NationalReferences.AddRange(c.NationalReferences.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('=', 2)).Select(p => new NationalReference { Country = p[0], Reference = p[1] }));
+        proto.LinkedAlertIds.AddRange(c.LinkedAlertIds.Split(',', StringSplitOptions.RemoveEmptyEntries));
+        return proto;
+    }
+
+    public static CaseMessage ToProto(CaseMessageRecord m)
+    {
+        var proto = new CaseMessage
+        {
+            Id = m.Id.ToString(),
+            CaseId = m.CaseId.ToString(),
+            SenderCountry = m.SenderCountry,
+            SenderName = m.SenderName,
+            ReplyToMessageId = m.ReplyToMessageId?.ToString() ?? "",
+            Kind = m.Kind,
+            Priority = m.Priority,
+            Subject = m.Subject,
+            Body = m.Body,
+            Distribution = m.Distribution,
+            HandlingCode = m.HandlingCode,
+            HandlingRestrictions = m.HandlingRestrictions,
+            Language = m.Language,
+            SentAt = Utc(m.SentAtUtc),
+            AwaitingReply = m.AwaitingReply,
+            Overdue = m.OverdueAtUtc is not null,
+            Sequence = m.Sequence,
+        };
+        proto.Recipients.AddRange(m.RecipientList);
+        if (m.SourceReliability != SourceReliability.Unspecified || m.InformationReliability != InformationReliability.Unspecified)
+        {
+            proto.Evaluation = new Evaluation { Source = m.SourceReliability, Information = m.InformationReliability };
+        }
+        if (m.ReplyDueAtUtc is { } due)
+        {
+            proto.ReplyDueAt = Utc(due);
+        }
+        proto.Receipts.AddRange(m.Receipts.OrderBy(r => r.Country, StringComparer.Ordinal)
+            .Select(r => new Receipt { Country = r.Country, State = r.State, ChangedAt = Utc(r.ChangedAtUtc) }));
+        proto.Attachments.AddRange(m.Attachments.Select(a => new Attachment { Id = a.Id.ToString(), FileName = a.FileName, ContentType = a.ContentType, Size = a.Size }));
+        return proto;
+    }
+
+    public static MessageAccess AccessOf(CaseMessageRecord m, CaseRecord c) =>
+        new(m.SenderCountry, m.RecipientList, m.Distribution, c.Participants.Where(p => p.State == ParticipationState.Accepted).Select(p => p.Country).ToList());
+
+    public static CaseAccess AccessOf(CaseRecord c) => new(c.OwnerCountry, c.Participants.Select(p => p.Country).ToList());
+
+    private static Timestamp Utc(DateTime value) => Timestamp.FromDateTime(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}
