@@ -137,7 +137,7 @@ public static class AgencyInbox
     public sealed record Received(Guid EventId, string Type, long Sequence, string AlertId, string Distribution);
 
     /// <summary>
-    /// Consumes (acknowledging each) until <paramref name="count"/> messages arrived or the
+    /// Consumes (acknowledging each) until <paramref name="count"/> distinct events arrived or the
     /// wait ran out. Country queues are quorum queues with a single active consumer, which
     /// serve basic.consume only — as an agency's system would use them.
     /// </summary>
@@ -169,12 +169,15 @@ public static class AgencyInbox
             bool take;
             lock (received)
             {
-                take = received.Count < count && root.GetProperty("schema").GetString() == "hub.country-event.v1" && delivery.BasicProperties.MessageId == item.EventId.ToString();
+                // Counted by distinct event: a redelivered duplicate is recorded (for the
+                // caller to see) but does not stand for an event that has not come yet.
+                take = received.Select(r => r.EventId).Distinct().Count() < count
+                    && root.GetProperty("schema").GetString() == "hub.country-event.v1" && delivery.BasicProperties.MessageId == item.EventId.ToString();
                 if (take)
                 {
                     received.Add(item);
                 }
-                if (received.Count >= count)
+                if (received.Select(r => r.EventId).Distinct().Count() >= count)
                 {
                     enough.TrySetResult();
                 }
