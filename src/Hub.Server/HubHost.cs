@@ -65,11 +65,14 @@ public static class HubHost
             o.MaxReceiveMessageSize = RequestLimits.MaxGrpcMessageBytes;
         }).AddServiceOptions<Cases.CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
         services.AddHostedService<Cases.OverdueRequestsTimer>();
+        services.AddSingleton(Deliveries.DeliveryWindows.From(configuration));
+        services.AddHostedService<Deliveries.DeliveryDeadlinesTimer>();
         services.AddGrpcReflection();
         services.AddSignalR();
         var watcherBuffer = configuration.GetValue("Hub:Feed:WatcherBuffer", AlertFeed.DefaultWatcherCapacity);
         services.AddSingleton(new AlertFeed(watcherBuffer));
         services.AddSingleton(new CaseFeed(watcherBuffer));
+        services.AddSingleton(new DeliveryFeed(watcherBuffer));
         services.AddSingleton<FeedConnections>();
         services.AddHostedService<FeedConnectionSweeper>();
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "data-protection-keys")));
@@ -88,6 +91,7 @@ public static class HubHost
         app.MapGrpcService<SeizureAlertsService>();
         app.MapGrpcService<Hub.Server.Admin.AdminService>();
         app.MapGrpcService<Cases.CasesService>();
+        app.MapGrpcService<Deliveries.DeliveriesService>();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapHub<FeedHub>(FeedHub.Path);
         app.MapIdentityEndpoints();

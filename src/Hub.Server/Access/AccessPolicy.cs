@@ -133,6 +133,13 @@ public sealed class AccessPolicy(AccessDirectory directory)
             || a.Distribution == Distribution.MembersAndObservers;
     }
 
+    /// <summary>Only the route countries and the centre see a controlled delivery.</summary>
+    public bool CanSeeDelivery(Caller caller, IReadOnlyCollection<string> routeCountries) =>
+        IsActive(caller) && (caller.IsCentreStaff || (IsCountryReader(caller) && CountryMaySeeDelivery(caller.Country, routeCountries)));
+
+    public bool CountryMaySeeDelivery(string country, IReadOnlyCollection<string> routeCountries) =>
+        directory.StatusOf(country) is CountryStatus.Member && routeCountries.Contains(country);
+
     /// <summary>A case is seen by the centre and by the countries invited to it.</summary>
     public bool CanSeeCase(Caller caller, CaseAccess access) =>
         IsActive(caller) && (caller.IsCentreStaff || (IsCountryReader(caller) && CountryMaySeeCase(caller.Country, access)));

@@ -10,6 +10,12 @@ public sealed class AlertFeed(int watcherCapacity = EventFeed<AlertEvent>.Defaul
 /// <summary>This node's case events for its open WatchCases streams.</summary>
 public sealed class CaseFeed(int watcherCapacity = EventFeed<LiveCaseEvent>.DefaultWatcherCapacity) : EventFeed<LiveCaseEvent>(watcherCapacity);
 
+/// <summary>This node's delivery events for its open Watch streams.</summary>
+public sealed class DeliveryFeed(int watcherCapacity = EventFeed<LiveDeliveryEvent>.DefaultWatcherCapacity) : EventFeed<LiveDeliveryEvent>(watcherCapacity);
+
+/// <summary>A delivery event with its route countries.</summary>
+public sealed record LiveDeliveryEvent(DeliveryEvent Event, IReadOnlyList<string> VisibleTo);
+
 /// <summary>A case event with the countries it was released to.</summary>
 public sealed record LiveCaseEvent(CaseEvent Event, IReadOnlyList<string> VisibleTo);
 

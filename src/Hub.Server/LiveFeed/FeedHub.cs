@@ -15,6 +15,7 @@ public sealed class FeedHub(AccessPolicy policy, AuditChain audit, HubDbContext 
     public const string Path = "/hubs/feed";
     public const string AlertPostedMethod = "alertPosted";
     public const string CaseEventMethod = "caseEvent";
+    public const string DeliveryEventMethod = "deliveryEvent";
     public const string CentreGroup = "centre";
 
     public static string CountryGroup(string country) => "country:" + country;

@@ -34,6 +34,7 @@ public static class BusSetup
             }
             x.AddConsumer<AlertPostedConsumer>().Endpoint(LiveFeedEndpoint);
             x.AddConsumer<Cases.CaseEventLiveConsumer>().Endpoint(LiveFeedEndpoint);
+            x.AddConsumer<Deliveries.DeliveryEventLiveConsumer>().Endpoint(LiveFeedEndpoint);
 
             if (!string.IsNullOrWhiteSpace(rabbitMq))
             {
@@ -41,6 +42,7 @@ public static class BusSetup
                 // systems use WatchAlerts instead.
                 x.AddConsumer<AlertCountryFanOut, AlertCountryFanOutDefinition>();
                 x.AddConsumer<Cases.CaseCountryFanOut, Cases.CaseCountryFanOutDefinition>();
+                x.AddConsumer<Deliveries.DeliveryCountryFanOut, Deliveries.DeliveryCountryFanOutDefinition>();
             }
 
             if (string.IsNullOrWhiteSpace(rabbitMq))

@@ -73,6 +73,9 @@ public sealed record CountryEvent(
     /// <summary>For case events: the event as proto3 JSON of <c>hub.v1.CaseEvent</c>.</summary>
     public JsonElement? Case { get; init; }
 
+    /// <summary>For delivery events: the event as proto3 JSON of <c>hub.v1.DeliveryEvent</c>.</summary>
+    public JsonElement? Delivery { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
