@@ -41,7 +41,7 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartAsync(string rabbitMq, string? dataDirectory = null, Uri? issuer = null)
+    public static async Task<HubProcess> StartAsync(string rabbitMq, string? dataDirectory = null, Uri? issuer = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hub-system", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -65,6 +65,10 @@ public sealed class HubProcess : IAsyncDisposable
         // Load tests post faster than an agency would; the limits have their own tests.
         info.Environment["Hub__RateLimit__PermitsPerSecond"] = "100000";
         info.Environment["Hub__RateLimit__Burst"] = "100000";
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         // One issuer for every node, as behind a load balancer.
         info.Environment["Hub__Identity__Issuer"] = issuer?.ToString() ?? web.ToString();
 
