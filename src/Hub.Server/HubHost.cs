@@ -7,6 +7,7 @@ using Hub.Server.Identity;
 using Hub.Server.LiveFeed;
 using Hub.Server.Limits;
 using Hub.Server.Messaging;
+using Hub.Server.Validation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -63,7 +64,10 @@ public static class HubHost
         {
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = RequestLimits.MaxGrpcMessageBytes;
-        }).AddServiceOptions<Cases.CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
+        })
+            // The console's HTTP/JSON API: the same services, routes from google.api.http in the protos.
+            .AddJsonTranscoding()
+            .AddServiceOptions<Cases.CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
         services.AddHostedService<Cases.OverdueRequestsTimer>();
         services.AddSingleton(Deliveries.DeliveryWindows.From(configuration));
         services.AddHostedService<Deliveries.DeliveryDeadlinesTimer>();
@@ -83,6 +87,9 @@ public static class HubHost
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        // The console's files are public (they hold no data); everything they fetch is not.
+        app.UseStaticFiles();
+        app.UseApiProblemDocuments();
         app.UseHubQueryStringToken();
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -98,7 +105,9 @@ public static class HubHost
         app.MapAuditEndpoints();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth }).AllowAnonymous();
-        app.MapGet("/", () => Results.Text("Hub: gRPC on the Grpc endpoint (hub.v1), live feed at /hubs/feed, health at /healthz and /readyz.\n")).AllowAnonymous();
+        // The console is a single page: its routes (including the sign-in callback) serve index.html.
+        app.MapFallbackToFile("/console/{**path}", "console/index.html").AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/console/")).AllowAnonymous();
         return app;
     }
 
