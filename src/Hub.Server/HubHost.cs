@@ -106,7 +106,7 @@ public static class HubHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth }).AllowAnonymous();
         // The console is a single page: its routes (including the sign-in callback) serve index.html.
-        app.MapFallbackToFile("/console/{**path}", "console/index.html").AllowAnonymous();
+        app.MapFallbackToFile("/console/{**path:nonfile}", "console/index.html").AllowAnonymous();
         app.MapGet("/", () => Results.Redirect("/console/")).AllowAnonymous();
         return app;
     }

@@ -1,0 +1,109 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Hub.Load.Infra;
+
+/// <summary>
+/// A server under test on two free loopback ports: the hub (src/Hub.Server's build, as a
+/// process, like tests/Hub.SystemTests/HubProcess.cs) or the bare baselines (this tool again,
+/// `serve-bare`), with the same Kestrel endpoint layout: web on HTTP/1.1, gRPC on HTTP/2 only.
+/// </summary>
+internal sealed class ServerNode : IAsyncDisposable
+{
+    private ServerNode(string name, ChildProcess process, Uri web, Uri grpc, string? dataDirectory)
+    {
+        Name = name;
+        Process = process;
+        Web = web;
+        Grpc = grpc;
+        DataDirectory = dataDirectory;
+    }
+
+    public string Name { get; }
+    public ChildProcess Process { get; }
+    public Uri Web { get; }
+    public Uri Grpc { get; }
+    public string? DataDirectory { get; }
+
+    /// <summary>The hub on the embedded default (SQLite in <paramref name="dataDirectory"/>), with the in-memory bus unless <paramref name="rabbitMq"/> is given.</summary>
+    public static async Task<ServerNode> StartHubAsync(string dataDirectory, string? rabbitMq = null, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var web = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
+        var grpc = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Kestrel__Endpoints__Web__Url"] = web.ToString(),
+            ["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString(),
+            ["Hub__DataDirectory"] = dataDirectory,
+            ["ConnectionStrings__RabbitMq"] = rabbitMq ?? "",
+            ["Hub__Identity__Issuer"] = web.ToString(),
+            ["Logging__Console__FormatterName"] = "simple",
+            // The load generator is one client posting far faster than an agency would; the
+            // per-client limits have their own tests.
+            ["Hub__RateLimit__PermitsPerSecond"] = "1000000",
+            ["Hub__RateLimit__Burst"] = "1000000",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        var process = ChildProcess.Start("hub", Repo.ServerAssembly, [], environment);
+        var node = new ServerNode("hub", process, web, grpc, dataDirectory);
+        try
+        {
+            await process.WaitReadyAsync(new Uri(web, "/readyz"), TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+        return node;
+    }
+
+    /// <summary>The bare baselines: a gRPC echo of SeizureAlerts.PostAlert and a bare SignalR hub, no storage, no auth.</summary>
+    public static async Task<ServerNode> StartBareAsync()
+    {
+        var web = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
+        var grpc = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_gcServer"] = "0",
+        };
+        var process = ChildProcess.Start("bare", Repo.ToolAssembly, ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()], environment);
+        var node = new ServerNode("bare", process, web, grpc, null);
+        try
+        {
+            await process.WaitReadyAsync(new Uri(web, "/healthz"), TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+        return node;
+    }
+
+    /// <summary>A gRPC channel sending <c>authorization: Bearer</c> on every call (the bare echo ignores it; the bytes on the wire are the same).</summary>
+    public GrpcChannel Channel(string token) => GrpcChannel.ForAddress(Grpc, new GrpcChannelOptions
+    {
+        Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", "Bearer " + token);
+            return Task.CompletedTask;
+        })),
+        UnsafeUseInsecureChannelCallCredentials = true,
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        MaxReceiveMessageSize = 16 * 1024 * 1024,
+    });
+
+    public Uri FeedUrl => new(Web, "/hubs/feed");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace Hub.Load;
+
+/// <summary>`Hub.Load SCENARIO [--seconds N] [--out DIR] [--rate R] [--concurrency C] [--operators A,B] [--sizes A,B] [--keep]`.</summary>
+internal sealed class Options
+{
+    public required string Scenario { get; init; }
+    /// <summary>Length of each measured phase; each scenario has its own default.</summary>
+    public double? Seconds { get; init; }
+    public string? OutDirectory { get; init; }
+    public double? Rate { get; init; }
+    public int? Concurrency { get; init; }
+    public IReadOnlyList<int>? Operators { get; init; }
+    public IReadOnlyList<int>? Sizes { get; init; }
+    public bool Keep { get; init; }
+    public bool Syscalls { get; init; } = true;
+
+    public TimeSpan Phase(double defaultSeconds) => TimeSpan.FromSeconds(Seconds ?? defaultSeconds);
+
+    public static Options Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            throw new ArgumentException("missing scenario");
+        }
+        double? seconds = null, rate = null;
+        int? concurrency = null;
+        string? output = null;
+        IReadOnlyList<int>? operators = null, sizes = null;
+        var keep = false;
+        var syscalls = true;
+        for (var i = 1; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--seconds":
+                    seconds = double.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--out":
+                    output = Value();
+                    break;
+                case "--rate":
+                    rate = double.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--concurrency":
+                    concurrency = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--operators":
+                    operators = Ints(Value());
+                    break;
+                case "--sizes":
+                    sizes = Ints(Value());
+                    break;
+                case "--keep":
+                    keep = true;
+                    break;
+                case "--no-syscalls":
+                    syscalls = false;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        if (seconds is <= 0 or > 600)
+        {
+            throw new ArgumentException("--seconds must be between 0 and 600");
+        }
+        return new Options
+        {
+            Scenario = args[0],
+            Seconds = seconds,
+            OutDirectory = output,
+            Rate = rate,
+            Concurrency = concurrency,
+            Operators = operators,
+            Sizes = sizes,
+            Keep = keep,
+            Syscalls = syscalls,
+        };
+
+        static IReadOnlyList<int> Ints(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(x => int.Parse(x.Replace("k", "000", StringComparison.OrdinalIgnoreCase).Replace("m", "000000", StringComparison.OrdinalIgnoreCase), CultureInfo.InvariantCulture)).ToList();
+    }
+}
