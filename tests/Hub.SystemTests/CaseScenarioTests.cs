@@ -17,12 +17,7 @@ public sealed class CaseScenarioTests(Broker broker)
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Cases.CasesClient Client(HubProcess node, string token) =>
-        new(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, m) => { m.Add("Authorization", "Bearer " + token); return Task.CompletedTask; })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        }));
+    private static Cases.CasesClient Client(HubProcess node, string token) => new(node.CreateChannel(token));
 
     /// <summary>A gRPC case stream, recorded.</summary>
     private sealed class Recorded : IDisposable

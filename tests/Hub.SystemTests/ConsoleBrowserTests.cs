@@ -83,12 +83,7 @@ public sealed class ConsoleBrowserTests(Broker broker) : IAsyncLifetime
         return page;
     }
 
-    private static SeizureAlerts.SeizureAlertsClient Alerts(HubProcess node, string token) =>
-        new(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, m) => { m.Add("Authorization", "Bearer " + token); return Task.CompletedTask; })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        }));
+    private static SeizureAlerts.SeizureAlertsClient Alerts(HubProcess node, string token) => new(node.CreateChannel(token));
 
     [Fact]
     public async Task A_Kazakh_officer_posts_an_alert_and_the_operator_sees_it_in_the_feed_and_on_the_map()
@@ -173,11 +168,7 @@ public sealed class ConsoleBrowserTests(Broker broker) : IAsyncLifetime
         foreach (var country in new[] { "TJK", "KGZ", "KAZ", "RUS" })
         {
             var token = await node.PersonTokenAsync($"liaison.{country.ToLowerInvariant()}");
-            clients[country] = new(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions
-            {
-                Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, m) => { m.Add("Authorization", "Bearer " + token); return Task.CompletedTask; })),
-                UnsafeUseInsecureChannelCallCredentials = true,
-            }));
+            clients[country] = new(node.CreateChannel(token));
         }
         var request = new ProposeDeliveryRequest
         {

@@ -15,12 +15,7 @@ public sealed class DeliveryScenarioTests(Broker broker)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly string[] Route = ["TJK", "KGZ", "KAZ", "RUS"];
 
-    private static ControlledDeliveries.ControlledDeliveriesClient Client(HubProcess node, string token) =>
-        new(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, m) => { m.Add("Authorization", "Bearer " + token); return Task.CompletedTask; })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        }));
+    private static ControlledDeliveries.ControlledDeliveriesClient Client(HubProcess node, string token) => new(node.CreateChannel(token));
 
     private static async Task<Dictionary<string, ControlledDeliveries.ControlledDeliveriesClient>> ClientsAsync(HubProcess node, Uri? consoleBase = null, params string[] countries)
     {

@@ -141,8 +141,9 @@ public sealed class HubProcess : IAsyncDisposable
         return await TestAuth.AuthorizationCodeAsync(browser, redirect, userName, TestAuth.DevelopmentPassword);
     }
 
-    public SeizureAlerts.SeizureAlertsClient CreateAlertsClient(string token) =>
-        new(GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
+    /// <summary>A channel to the gRPC endpoint that sends the token with every call.</summary>
+    public GrpcChannel CreateChannel(string token) =>
+        GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
         {
             Credentials = Grpc.Core.ChannelCredentials.Create(Grpc.Core.ChannelCredentials.Insecure, Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
             {
@@ -150,7 +151,9 @@ public sealed class HubProcess : IAsyncDisposable
                 return Task.CompletedTask;
             })),
             UnsafeUseInsecureChannelCallCredentials = true,
-        }));
+        });
+
+    public SeizureAlerts.SeizureAlertsClient CreateAlertsClient(string token) => new(CreateChannel(token));
 
     public HubConnection CreateFeedConnection(string token) =>
         new HubConnectionBuilder().WithUrl(new Uri(WebAddress, "/hubs/feed"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
