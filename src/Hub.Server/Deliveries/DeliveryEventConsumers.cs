@@ -38,30 +38,13 @@ public sealed class DeliveryCountryFanOut(CountryQueues queues, AuditChain audit
     public async Task Consume(ConsumeContext<DeliveryEventOccurred> context)
     {
         var message = context.Message;
-        var ct = context.CancellationToken;
-        if (await Inbox.SeenAsync(db, ConsumerName, message.EventId, ct))
-        {
-            return;
-        }
         using var json = JsonDocument.Parse(message.EventJson);
         var countryEvent = new CountryEvent(CountryQueues.Schema, message.EventId, "delivery." + message.Type, message.Sequence, clock.GetUtcNow(), null)
         {
             Delivery = json.RootElement.Clone(),
         };
-        foreach (var country in message.VisibleTo)
-        {
-            await queues.SendAsync(country, countryEvent, ct);
-        }
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await audit.AppendAsync(db, [new AuditEvent(Caller.System, Channels.CountryQueue, "delivery.fan-out", AuditOutcomes.Allowed, "delivery", message.DeliveryId.ToString(),
-                $"{message.Type} to {string.Join(',', message.VisibleTo)}")], ct);
-            await Inbox.RecordAsync(db, ConsumerName, message.EventId, clock.GetUtcNow().UtcDateTime, ct);
-            await transaction.CommitAsync(ct);
-        });
+        await CountryFanOuts.DeliverOnceAsync(db, queues, audit, clock, ConsumerName, message.EventId, message.VisibleTo, countryEvent,
+            "delivery.fan-out", "delivery", message.DeliveryId.ToString(), $"{message.Type} to {string.Join(',', message.VisibleTo)}", context.CancellationToken);
     }
 }
 
@@ -74,7 +57,7 @@ public sealed class DeliveryCountryFanOutDefinition : ConsumerDefinition<Deliver
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<DeliveryCountryFanOut> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+        CountryFanOuts.RetryTransientFailures(endpointConfigurator);
 }
 
 /// <summary>

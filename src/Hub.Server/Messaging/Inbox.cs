@@ -1,3 +1,4 @@
+using MassTransit;
 using Hub.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -37,5 +38,45 @@ public static class Inbox
     {
         db.Set<InboxMessage>().Add(new InboxMessage { Consumer = consumer, MessageId = messageId, ProcessedAtUtc = nowUtc });
         await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// What every country fan-out consumer does: once per event (inbox), put it on each
+/// entitled country's queue, then record the fan-out in the audit trail and the inbox in one
+/// transaction. A crash in between sends again on redelivery (at least once); agencies
+/// de-duplicate by event id.
+/// </summary>
+public static class CountryFanOuts
+{
+    /// <summary>
+    /// A broker hiccup while fanning out is retried; what still fails goes to the error
+    /// queue, where admins see it and can replay it.
+    /// </summary>
+    public static void RetryTransientFailures(IReceiveEndpointConfigurator endpoint) =>
+        endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+
+    public static async Task DeliverOnceAsync(
+        HubDbContext db, CountryQueues queues, Audit.AuditChain audit, TimeProvider clock, string consumer,
+        Guid eventId, IReadOnlyList<string> countries, CountryEvent countryEvent,
+        string action, string recordType, string recordId, string detail, CancellationToken ct)
+    {
+        if (await Inbox.SeenAsync(db, consumer, eventId, ct))
+        {
+            return;
+        }
+        foreach (var country in countries)
+        {
+            await queues.SendAsync(country, countryEvent, ct);
+        }
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await audit.AppendAsync(db, [new Audit.AuditEvent(Access.Caller.System, Access.Channels.CountryQueue, action, Audit.AuditOutcomes.Allowed, recordType, recordId, detail)], ct);
+            await Inbox.RecordAsync(db, consumer, eventId, clock.GetUtcNow().UtcDateTime, ct);
+            await transaction.CommitAsync(ct);
+        });
     }
 }
