@@ -55,8 +55,8 @@ if (scenario is null)
 }
 
 // Whatever ends this run, the processes it started end with it.
-using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => ChildProcess.KillAll());
-using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => ChildProcess.KillAll());
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => CleanUp());
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => CleanUp());
 AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcess.KillAll();
 AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcess.KillAll();
 
@@ -96,6 +96,12 @@ catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundExcep
 Console.WriteLine($"wrote {json}");
 Console.WriteLine($"wrote {png}");
 return 0;
+
+static void CleanUp()
+{
+    ChildProcess.KillAll();
+    LocalBroker.StopAll();
+}
 
 string Arg(string name)
 {

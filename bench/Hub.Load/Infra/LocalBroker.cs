@@ -9,6 +9,7 @@ namespace Hub.Load.Infra;
 /// </summary>
 internal sealed partial class LocalBroker : IAsyncDisposable
 {
+    private static readonly HashSet<string> Running = [];
     private readonly string _directory;
 
     private LocalBroker(string uri, string directory)
@@ -29,7 +30,12 @@ internal sealed partial class LocalBroker : IAsyncDisposable
         }
         string Export(string name) => ExportLine().Matches(output).FirstOrDefault(m => m.Groups[1].Value == name)?.Groups[2].Value.Trim('\'')
             ?? throw new InvalidOperationException($"local-node.sh printed no {name}:\n{output}");
-        return new LocalBroker(Export("HUB_TEST_RABBITMQ"), Export("HUB_RABBITMQ_DIR"));
+        var broker = new LocalBroker(Export("HUB_TEST_RABBITMQ"), Export("HUB_RABBITMQ_DIR"));
+        lock (Running)
+        {
+            Running.Add(broker._directory);
+        }
+        return broker;
     }
 
     /// <summary>The node's Erlang VM, for its CPU use.</summary>
@@ -72,6 +78,25 @@ internal sealed partial class LocalBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await RunAsync(["stop", _directory], TimeSpan.FromSeconds(90));
+        lock (Running)
+        {
+            Running.Remove(_directory);
+        }
+    }
+
+    /// <summary>Stops the nodes this run started and has not stopped yet (on Ctrl-C or SIGTERM).</summary>
+    public static void StopAll()
+    {
+        string[] running;
+        lock (Running)
+        {
+            running = [.. Running];
+            Running.Clear();
+        }
+        foreach (var directory in running)
+        {
+            RunAsync(["stop", directory], TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        }
     }
 
     // export HUB_TEST_RABBITMQ=amqp://... (printf %q quoting: no spaces in these values)

@@ -26,11 +26,12 @@ internal sealed class ServerNode : IAsyncDisposable
     public string? DataDirectory { get; }
 
     /// <summary>The hub on the embedded default (SQLite in <paramref name="dataDirectory"/>), with the in-memory bus unless <paramref name="rabbitMq"/> is given.</summary>
-    public static async Task<ServerNode> StartHubAsync(string dataDirectory, string? rabbitMq = null, IReadOnlyDictionary<string, string>? extra = null)
+    /// <param name="ports">The web and gRPC ports; a hub restarted on a data directory needs its first ports back (the console client's redirect URI and the tokens' issuer are registered with them).</param>
+    public static async Task<ServerNode> StartHubAsync(string dataDirectory, string? rabbitMq = null, IReadOnlyDictionary<string, string>? extra = null, (int Web, int Grpc)? ports = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        var web = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
-        var grpc = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
+        var web = new Uri($"http://127.0.0.1:{ports?.Web ?? Repo.FreePort()}");
+        var grpc = new Uri($"http://127.0.0.1:{ports?.Grpc ?? Repo.FreePort()}");
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -54,6 +55,7 @@ internal sealed class ServerNode : IAsyncDisposable
         try
         {
             await process.WaitReadyAsync(new Uri(web, "/readyz"), TimeSpan.FromSeconds(90));
+            Console.WriteLine($"  hub pid {process.Id}: web {web} grpc {grpc} data {dataDirectory}{(string.IsNullOrEmpty(rabbitMq) ? "" : ", RabbitMQ")}");
         }
         catch
         {

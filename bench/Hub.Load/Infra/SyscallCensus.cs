@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Hub.Load.Infra;
 
 /// <summary>
-/// Counts a process's fsync/fdatasync calls and its sleeps (nanosleep: Thread.Sleep, which is how
-/// Microsoft.Data.Sqlite waits 150 ms when the database is locked), with the wall time spent in
-/// them, during a window, with `strace -f -c -w` attached (Debian's strace; skipped when missing).
-/// strace slows what it traces, so the census runs in a phase of its own, not in a measured one.
+/// What a process waited on during a window, from `strace -f -T` attached to it (Debian's
+/// strace; skipped when missing): its fsync/fdatasync calls with their time, and its timed
+/// waits that ran out after 150 ms — how a .NET Thread.Sleep(150) shows up, which is what
+/// Microsoft.Data.Sqlite does each time it finds the database locked (SQLITE_BUSY) before it
+/// tries again. strace slows what it traces, so the census runs in a phase of its own.
 /// </summary>
-internal sealed class SyscallCensus
+internal sealed partial class SyscallCensus
 {
     private readonly Process _strace;
     private readonly string _output;
@@ -31,8 +33,12 @@ internal sealed class SyscallCensus
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        // SIGINT at the end: strace detaches and writes its summary.
-        foreach (var a in new[] { "-s", "INT", ((int)length.TotalSeconds).ToString(CultureInfo.InvariantCulture), "strace", "-f", "-c", "-w", "-e", "trace=fsync,fdatasync,nanosleep,clock_nanosleep", "-o", output, "-p", pid.ToString(CultureInfo.InvariantCulture) })
+        // SIGINT at the end: strace detaches cleanly.
+        foreach (var a in new[]
+        {
+            "-s", "INT", ((int)length.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            "strace", "-f", "-T", "-e", "trace=fsync,fdatasync,futex", "-o", output, "-p", pid.ToString(CultureInfo.InvariantCulture),
+        })
         {
             info.ArgumentList.Add(a);
         }
@@ -42,43 +48,46 @@ internal sealed class SyscallCensus
         return new SyscallCensus(process, output);
     }
 
-    /// <summary>Waits for strace to finish; returns (fsync + fdatasync) and (nanosleep + clock_nanosleep): calls and wall seconds.</summary>
-    public async Task<(SyscallTotal Sync, SyscallTotal Sleep)> ResultAsync()
+    public async Task<CensusResult> ResultAsync()
     {
         await _strace.WaitForExitAsync();
         _strace.Dispose();
-        var sync = new SyscallTotal(0, 0);
-        var sleep = new SyscallTotal(0, 0);
-        if (!File.Exists(_output))
+        long syncCalls = 0, sleeps = 0;
+        double syncSeconds = 0;
+        if (File.Exists(_output))
         {
-            return (sync, sleep);
-        }
-        foreach (var line in await File.ReadAllLinesAsync(_output))
-        {
-            // % time     seconds  usecs/call     calls    errors syscall
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 5 || !double.TryParse(fields[1], CultureInfo.InvariantCulture, out var seconds) || !long.TryParse(fields[3], CultureInfo.InvariantCulture, out var calls))
+            foreach (var line in File.ReadLines(_output))
             {
-                continue;
+                var duration = Duration().Match(line);
+                if (!duration.Success)
+                {
+                    continue;
+                }
+                var seconds = double.Parse(duration.Groups[1].Value, CultureInfo.InvariantCulture);
+                if (line.Contains("fsync(", StringComparison.Ordinal) || line.Contains("fdatasync(", StringComparison.Ordinal)
+                    || line.Contains("<... fsync resumed>", StringComparison.Ordinal) || line.Contains("<... fdatasync resumed>", StringComparison.Ordinal))
+                {
+                    syncCalls++;
+                    syncSeconds += seconds;
+                }
+                else if (line.Contains("ETIMEDOUT", StringComparison.Ordinal) && seconds is >= 0.148 and < 0.165)
+                {
+                    sleeps++;
+                }
             }
-            switch (fields[^1])
-            {
-                case "fsync" or "fdatasync":
-                    sync = new SyscallTotal(sync.Calls + calls, sync.Seconds + seconds);
-                    break;
-                case "nanosleep" or "clock_nanosleep":
-                    sleep = new SyscallTotal(sleep.Calls + calls, sleep.Seconds + seconds);
-                    break;
-            }
+            File.Delete(_output);
         }
-        File.Delete(_output);
-        return (sync, sleep);
+        return new CensusResult(syncCalls, syncSeconds, sleeps);
     }
+
+    [GeneratedRegex(@"<(\d+\.\d+)>\s*$")]
+    private static partial Regex Duration();
 }
 
-internal readonly record struct SyscallTotal(long Calls, double Seconds)
+/// <param name="SyncCalls">fsync + fdatasync calls.</param>
+/// <param name="SyncSeconds">Wall time spent in them.</param>
+/// <param name="BusySleeps">Timed waits that ran out after 150 ms (Thread.Sleep(150): Microsoft.Data.Sqlite's wait on a locked database).</param>
+internal readonly record struct CensusResult(long SyncCalls, double SyncSeconds, long BusySleeps)
 {
-    public double CallsPer(long n) => Math.Round(Calls / (double)Math.Max(1, n), 2);
-
-    public double MsPer(long n) => Math.Round(Seconds * 1000 / Math.Max(1, n), 2);
+    public static double Per(double value, long n) => Math.Round(value / Math.Max(1, n), 2);
 }

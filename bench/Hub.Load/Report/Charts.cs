@@ -91,7 +91,8 @@ internal static class Charts
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = panel.Series[s].Name, FillColor = Palette[s % Palette.Length] });
         }
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Outside the data area: bars of very different heights leave no free corner.
+        plot.ShowLegend(Edge.Bottom);
     }
 
     private static void DrawPercentiles(Plot plot, PercentilePanel panel)

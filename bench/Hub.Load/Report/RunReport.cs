@@ -74,13 +74,15 @@ internal sealed class RunReport
         {
             var verdict = c.Pass switch { true => "PASS", false => "MISS", null => "-" };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c.Metric + " (" + c.Unit + ")",-58} {c.Hub,12:0.###} {c.Baseline,12:0.###} {c.Ratio,7:0.00}  {c.Goal,-18} {verdict}"));
+                $"{c.Metric + " (" + c.Unit + ")",-58} {c.Hub,12:0.###} {c.Baseline,12:0.###} {Ratio(c.Ratio),7}  {c.Goal,-18} {verdict}"));
         }
         foreach (var (key, value) in Figures)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {key}: {value}"));
         }
     }
+
+    private static string Ratio(double r) => double.IsNaN(r) ? "n/a" : r < 0.1 ? r.ToString("0.0000", CultureInfo.InvariantCulture) : r.ToString("0.00", CultureInfo.InvariantCulture);
 
     public string WriteJson(string path)
     {

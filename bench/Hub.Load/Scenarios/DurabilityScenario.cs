@@ -34,16 +34,14 @@ internal sealed class DurabilityScenario : IScenario
         var data = Repo.ScratchDirectory("durability");
         var rawDirectory = Path.Combine(data, "raw");
         Directory.CreateDirectory(rawDirectory);
+        HubUnderTest? hub = null;
         try
         {
-            await using var hub = await ServerNode.StartHubAsync(Path.Combine(data, "hub"));
+            hub = await HubUnderTest.StartAsync(Path.Combine(data, "hub-capacity"));
             var raw = new RawSqlite(Path.Combine(rawDirectory, "raw.db"));
             report.Figures["raw journal_mode / synchronous"] = $"{raw.JournalMode} / {raw.Synchronous}";
-            report.Figures["data directory"] = data;
-            var token = await Tokens.AgencyAsync(hub.Web, "KAZ");
-            using var channel = hub.Channel(token);
-            var alerts = new SeizureAlerts.SeizureAlertsClient(channel);
-            var db = new HubDatabase(hub.DataDirectory!);
+            var alerts = hub.Alerts;
+            var db = hub.Database;
             Drive.Call rawInsert = (_, _, ct) => raw.InsertAsync(ct);
 
             Console.WriteLine("warm-up (3 s each)");
@@ -56,17 +54,26 @@ internal sealed class DurabilityScenario : IScenario
             var rawCapacity = await Drive.ClosedLoopAsync($"commits, {concurrency} writers", concurrency, phase, rawInsert);
             report.Add("baseline", rawCapacity, cpu.Stop());
             var alertsBefore = db.Alerts();
-            cpu = new CpuWindow(hub.Process.CpuSeconds);
+            cpu = new CpuWindow(hub.Node.Process.CpuSeconds);
             var hubCapacity = await Drive.ClosedLoopAsync($"commits, {concurrency} writers", concurrency, phase, Posts.To(alerts));
             report.Add("hub", hubCapacity, cpu.Stop(), new Dictionary<string, object> { ["alertsStored"] = db.Alerts() - alertsBefore });
-            await db.WaitDrainedAsync(TimeSpan.FromSeconds(60));
+
+            // A fresh hub for the fixed-rate phase: the capacity phase's live-feed backlog (an
+            // audit entry per pushed event) would otherwise still be writing while it is measured.
+            await hub.DisposeAsync();
+            hub = await HubUnderTest.StartAsync(Path.Combine(data, "hub-fixed-rate"));
+            alerts = hub.Alerts;
+            db = hub.Database;
+            await Drive.ClosedLoopAsync("warm-up", 4, TimeSpan.FromSeconds(2), Posts.To(alerts));
+            await db.WaitDrainedAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(2));
 
             var rate = Math.Max(1, Math.Round(options.Rate ?? hubCapacity.Throughput / 2));
             Console.WriteLine($"fixed rate: {rate:0} commits/s for {phase.TotalSeconds:0} s each (latency from each request's due time)");
             cpu = new CpuWindow(null);
             var rawFixed = await Drive.FixedRateAsync($"fixed {rate:0}/s", rate, phase, rawInsert);
             report.Add("baseline", rawFixed, cpu.Stop());
-            cpu = new CpuWindow(hub.Process.CpuSeconds);
+            cpu = new CpuWindow(hub.Node.Process.CpuSeconds);
             var hubFixed = await Drive.FixedRateAsync($"fixed {rate:0}/s", rate, phase, Posts.To(alerts));
             report.Add("hub", hubFixed, cpu.Stop());
             await db.WaitDrainedAsync(TimeSpan.FromSeconds(60));
@@ -83,20 +90,17 @@ internal sealed class DurabilityScenario : IScenario
                 Console.WriteLine($"fsync census: {censusRate:0}/s for {censusLength.TotalSeconds:0} s each under strace");
                 var census = await SyscallCensus.AttachAsync(Environment.ProcessId, censusLength + TimeSpan.FromSeconds(2));
                 var rawCensus = await Drive.FixedRateAsync("census", censusRate, censusLength, rawInsert);
-                var (rawSync, _) = await census.ResultAsync();
+                var rawResult = await census.ResultAsync();
                 var auditBefore = db.AuditEntries();
-                census = await SyscallCensus.AttachAsync(hub.Process.Id, censusLength + TimeSpan.FromSeconds(3));
+                census = await SyscallCensus.AttachAsync(hub.Node.Process.Id, censusLength + TimeSpan.FromSeconds(3));
                 var hubCensus = await Drive.FixedRateAsync("census", censusRate, censusLength, Posts.To(alerts));
-                var (hubSync, hubSleep) = await census.ResultAsync();
+                var hubResult = await census.ResultAsync();
                 var audit = db.AuditEntries() - auditBefore;
-                report.Figures["fsync+fdatasync per commit: raw"] = rawSync.CallsPer(rawCensus.Ok);
-                report.Figures["fsync+fdatasync per alert: hub"] = hubSync.CallsPer(hubCensus.Ok);
-                report.Figures["ms in fsync per commit: raw"] = rawSync.MsPer(rawCensus.Ok);
-                report.Figures["ms in fsync per alert: hub"] = hubSync.MsPer(hubCensus.Ok);
-                report.Figures["sleeps (nanosleep) per alert: hub"] = hubSleep.CallsPer(hubCensus.Ok);
-                report.Figures["ms asleep per alert: hub (all threads)"] = hubSleep.MsPer(hubCensus.Ok);
-                report.Figures["audit entries per alert: hub"] = Math.Round(audit / (double)Math.Max(1, hubCensus.Ok), 2);
-                Console.WriteLine($"  raw: {rawSync.Calls} fsyncs for {rawCensus.Ok} commits ({rawSync.Seconds * 1000:0} ms); hub: {hubSync.Calls} fsyncs for {hubCensus.Ok} alerts ({hubSync.Seconds * 1000:0} ms), {hubSleep.Calls} sleeps ({hubSleep.Seconds * 1000:0} ms), {audit} audit entries");
+                report.Figures["fsync+fdatasync per commit: raw / hub"] = $"{CensusResult.Per(rawResult.SyncCalls, rawCensus.Ok)} / {CensusResult.Per(hubResult.SyncCalls, hubCensus.Ok)}";
+                report.Figures["ms in fsync per commit: raw / hub"] = $"{CensusResult.Per(rawResult.SyncSeconds * 1000, rawCensus.Ok)} / {CensusResult.Per(hubResult.SyncSeconds * 1000, hubCensus.Ok)}";
+                report.Figures["150 ms busy waits (Thread.Sleep(150) on SQLITE_BUSY) per commit: raw / hub"] = $"{CensusResult.Per(rawResult.BusySleeps, rawCensus.Ok)} / {CensusResult.Per(hubResult.BusySleeps, hubCensus.Ok)}";
+                report.Figures["audit entries per alert: hub"] = CensusResult.Per(audit, hubCensus.Ok);
+                Console.WriteLine($"  raw: {rawResult.SyncCalls} fsyncs ({rawResult.SyncSeconds * 1000:0} ms), {rawResult.BusySleeps} 150-ms busy waits for {rawCensus.Ok} commits; hub: {hubResult.SyncCalls} fsyncs ({hubResult.SyncSeconds * 1000:0} ms), {hubResult.BusySleeps} 150-ms busy waits, {audit} audit entries for {hubCensus.Ok} alerts");
             }
             report.Figures["hub commits >= 150 ms (Microsoft.Data.Sqlite's busy wait) at capacity"] = $"{hubCapacity.Latency.ShareAtOrAbove150Ms:P1}";
             report.Figures["raw commits >= 150 ms at capacity"] = $"{rawCapacity.Latency.ShareAtOrAbove150Ms:P1}";
@@ -111,6 +115,10 @@ internal sealed class DurabilityScenario : IScenario
         }
         finally
         {
+            if (hub is not null)
+            {
+                await hub.DisposeAsync();
+            }
             if (!options.Keep)
             {
                 Repo.DeleteQuietly(data);

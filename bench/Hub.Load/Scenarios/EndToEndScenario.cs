@@ -36,51 +36,58 @@ internal sealed class EndToEndScenario : IScenario
         var data = Repo.ScratchDirectory("e2e");
         Console.WriteLine("starting a private RabbitMQ node (deploy/rabbitmq/local-node.sh)");
         await using var broker = await LocalBroker.StartAsync();
+        HubUnderTest? hub = null;
         try
         {
-            await using var hub = await ServerNode.StartHubAsync(Path.Combine(data, "hub"), broker.Uri);
+            hub = await HubUnderTest.StartAsync(Path.Combine(data, "hub-maximum"), broker.Uri);
             await using var bare = await ServerNode.StartBareAsync();
-            var operatorToken = await Tokens.PersonAsync(hub.Web, "operator");
-            var agencyToken = await Tokens.AgencyAsync(hub.Web, "KAZ");
-            using var hubChannel = hub.Channel(agencyToken);
-            using var bareChannel = bare.Channel(agencyToken);
-            var alerts = new SeizureAlerts.SeizureAlertsClient(hubChannel);
+            using var bareChannel = bare.Channel(hub.AgencyToken);
             var echo = new SeizureAlerts.SeizureAlertsClient(bareChannel);
-            var db = new HubDatabase(hub.DataDirectory!);
             var rawDirectory = Path.Combine(data, "raw");
             Directory.CreateDirectory(rawDirectory);
             var raw = new RawSqlite(Path.Combine(rawDirectory, "raw.db"));
             await using var rabbit = await BareRabbit.StartAsync(broker.Uri);
 
-            Console.WriteLine("warm-up (3 s)");
-            await Drive.ClosedLoopAsync("warm-up", concurrency, TimeSpan.FromSeconds(3), Posts.To(alerts));
-            await db.WaitDrainedAsync(TimeSpan.FromSeconds(60));
-
             var rate = options.Rate;
             if (rate is null)
             {
-                var maxPhase = TimeSpan.FromSeconds(Math.Min(10, phase.TotalSeconds));
-                Console.WriteLine($"maximum ingest: {concurrency} callers back to back for {maxPhase.TotalSeconds:0} s");
-                var windowStart = DateTime.UtcNow;
-                var max = await Drive.ClosedLoopAsync($"maximum ingest, {concurrency} callers", concurrency, maxPhase, Posts.To(alerts));
-                var confirmed = db.DispatchedBetween(windowStart, windowStart + TimeSpan.FromSeconds(max.Seconds)) / max.Seconds;
-                report.Add("hub", max, null, new Dictionary<string, object> { ["publishConfirmedPerSecond"] = Math.Round(confirmed, 1) });
-                var accepted = Math.Min(max.Throughput, confirmed);
-                report.Figures["hub maximum ingest (committed / publish-confirmed)"] = $"{max.Throughput:0.0} / {confirmed:0.0} alerts/s";
-                await db.WaitDrainedAsync(TimeSpan.FromSeconds(120));
-                rate = Math.Max(1, Math.Round(accepted / 2));
+                await using var probe = new Operators(hub.Node.FeedUrl, await hub.OperatorTokenAsync());
+                await probe.GrowToAsync(1);
+                probe.StartLog(1_000_000);
+                Console.WriteLine("warm-up (3 s)");
+                await Drive.ClosedLoopAsync("warm-up", 8, TimeSpan.FromSeconds(3), Posts.To(hub.Alerts));
+
+                var maxPhase = TimeSpan.FromSeconds(Math.Min(8, phase.TotalSeconds));
+                Console.WriteLine($"maximum ingest on RabbitMQ: 4, 16 and {concurrency} callers back to back, {maxPhase.TotalSeconds:0} s each");
+                var (best, levels) = await IngestMaximum.FindAsync(hub, probe, [.. new[] { 4, 16, concurrency }.Distinct().Order()], maxPhase, report);
+                foreach (var level in levels)
+                {
+                    report.Figures[$"hub on RabbitMQ, {level.Concurrency} callers: committed / publish-confirmed / live feed (alerts/s)"] = $"{level.Committed} / {level.PublishConfirmed} / {level.LiveFeed}";
+                }
+                report.Figures["hub maximum accepted ingest on RabbitMQ"] = $"{best.Accepted:0.0} alerts/s ({best.Concurrency} callers)";
+                rate = Math.Max(1, Math.Round(best.Accepted / 2));
+
+                // A fresh hub for the measured phase: the live-feed backlog of the maximum would still be draining.
+                await probe.DisposeAsync();
+                await hub.DisposeAsync();
+                hub = await HubUnderTest.StartAsync(Path.Combine(data, "hub-e2e"), broker.Uri);
             }
+            var alerts = hub.Alerts;
+            await Drive.ClosedLoopAsync("warm-up", 4, TimeSpan.FromSeconds(2), Posts.To(alerts));
+            await hub.Database.WaitDrainedAsync(TimeSpan.FromSeconds(30));
+            var operatorToken = await hub.OperatorTokenAsync();
             var count = (int)Math.Round(rate.Value * phase.TotalSeconds);
-            await using var hubOperators = new Operators(hub.FeedUrl, operatorToken);
+            await using var hubOperators = new Operators(hub.Node.FeedUrl, operatorToken);
             await using var bareOperators = new Operators(bare.FeedUrl, null);
             var connect = await hubOperators.GrowToAsync(operators);
             await bareOperators.GrowToAsync(operators);
+            await Task.Delay(TimeSpan.FromSeconds(2));
             Console.WriteLine($"{operators} operators connected in {connect.TotalSeconds:0.0} s; {rate:0} alerts/s for {phase.TotalSeconds:0} s");
 
             // The hub, end to end.
             hubOperators.StartLog((long)(operators * count * 1.1) + 10_000);
             var posts = new PostLog(count);
-            var cpu = new CpuWindow(hub.Process.CpuSeconds);
+            var cpu = new CpuWindow(hub.Node.Process.CpuSeconds);
             var posting = await Drive.FixedRateAsync($"end to end {rate:0}/s, {operators} operators", rate.Value, phase, Posts.To(alerts, posts));
             await hubOperators.DrainAsync(posting.Ok * operators, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
             var hubCpu = cpu.Stop();
@@ -143,6 +150,10 @@ internal sealed class EndToEndScenario : IScenario
         }
         finally
         {
+            if (hub is not null)
+            {
+                await hub.DisposeAsync();
+            }
             if (!options.Keep)
             {
                 Repo.DeleteQuietly(data);
