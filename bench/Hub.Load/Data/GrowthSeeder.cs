@@ -19,6 +19,9 @@ internal sealed class GrowthSeeder(string dataDirectory, int seed = 8)
 
     public long Count { get; private set; }
 
+    /// <summary>About when alert <paramref name="sequence"/> was received (one every 2.5 minutes, oldest first).</summary>
+    public static DateTime ReceivedUtcOf(long sequence) => Epoch.AddSeconds(sequence * 150);
+
     /// <summary>How many of the alerts after <paramref name="after"/> Kyrgyzstan may read.</summary>
     public int ReadableAfter(long after)
     {

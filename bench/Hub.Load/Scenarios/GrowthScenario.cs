@@ -33,6 +33,7 @@ internal sealed class GrowthScenario : IScenario
         {
             "ListAlerts page_size 50 as operator (newest first)",
             "ListAlerts page_size 50, substance HEROIN, as agency-kgz (access filter + items join)",
+            "ListAlerts page_size 50, seized_from/seized_to a 12-hour window in the middle of the stored history, as operator",
             $"WatchAlerts after_sequence = newest - {ResumeBack} as agency-kgz, until the last replayed event",
         },
     };
@@ -69,6 +70,11 @@ internal sealed class GrowthScenario : IScenario
                 var asAgency = new SeizureAlerts.SeizureAlertsClient(agencyChannel);
                 var newest = seeder.Count;
                 var expectedReplay = seeder.ReadableAfter(newest - ResumeBack);
+                // An analyst's time window with the same few hundred matches at every size, in the middle of
+                // the stored history: deeper (in sequence) the more is stored.
+                var middle = GrowthSeeder.ReceivedUtcOf(newest / 2);
+                var windowFrom = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(middle.AddHours(-6));
+                var windowTo = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(middle.AddHours(6));
 
                 var queries = new List<Query>
                 {
@@ -81,6 +87,11 @@ internal sealed class GrowthScenario : IScenario
                     {
                         var page = await asAgency.ListAlertsAsync(new ListAlertsRequest { PageSize = 50, Substance = Substance.Heroin }, cancellationToken: ct);
                         Expect(page.Alerts.Count == 50, "a full first page");
+                    }),
+                    new("ListAlerts seized in 12 h mid-history (operator)", async (_, ct) =>
+                    {
+                        var page = await asOperator.ListAlertsAsync(new ListAlertsRequest { PageSize = 50, SeizedFrom = windowFrom, SeizedTo = windowTo }, cancellationToken: ct);
+                        Expect(page.Alerts.Count > 0, "alerts seized in that window");
                     }),
                     new($"WatchAlerts resume -{ResumeBack} (agency-kgz)", async (_, ct) =>
                     {
