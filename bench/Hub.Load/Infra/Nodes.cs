@@ -73,7 +73,8 @@ internal sealed class ServerNode : IAsyncDisposable
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_gcServer"] = "0",
+            // The hub's GC mode (an ASP.NET Core app: server GC), whatever this tool's own is.
+            ["DOTNET_gcServer"] = "1",
         };
         var process = ChildProcess.Start("bare", Repo.ToolAssembly, ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()], environment);
         var node = new ServerNode("bare", process, web, grpc, null);

