@@ -47,6 +47,7 @@ public static class HubHost
         services.AddSingleton<AccessDirectory>();
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<AuditChain>();
+        services.AddSingleton<GroupCommit>();
         services.AddAuthorization(o =>
         {
             // Deny by default: every endpoint needs a valid token of an enabled account unless

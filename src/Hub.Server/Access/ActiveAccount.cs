@@ -24,7 +24,7 @@ public sealed class ActiveAccountHandler(AccessPolicy policy) : AuthorizationHan
 /// Writes every request refused at the door (no token, bad token, disabled account) to the
 /// audit trail before answering 401/403 (gRPC UNAUTHENTICATED/PERMISSION_DENIED).
 /// </summary>
-public sealed class AuditedAuthorizationResultHandler(IServiceScopeFactory scopes, AuditChain audit) : IAuthorizationMiddlewareResultHandler
+public sealed class AuditedAuthorizationResultHandler(GroupCommit writes) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -36,9 +36,7 @@ public sealed class AuditedAuthorizationResultHandler(IServiceScopeFactory scope
             var channel = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true ? Channels.Grpc
                 : context.Request.Path.StartsWithSegments("/hubs", StringComparison.Ordinal) ? Channels.SignalR
                 : Channels.Http;
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            await audit.AppendAloneAsync(db, new AuditEvent(
+            await writes.AuditAsync(new AuditEvent(
                 caller, channel, "access." + (authorizeResult.Challenged ? "unauthenticated" : "forbidden"), AuditOutcomes.Denied,
                 Detail: context.Request.Method + " " + context.Request.Path), context.RequestAborted);
         }

@@ -25,6 +25,7 @@ public sealed partial class AdminService(
     AccessPolicy policy,
     AccessDirectory directory,
     AuditChain audit,
+    GroupCommit writes,
     IServiceProvider services) : Wire.Admin.AdminBase
 {
     [GeneratedRegex("^[a-z0-9._-]{3,64}$")]
@@ -36,14 +37,14 @@ public sealed partial class AdminService(
         var decision = policy.CanAdminister(caller);
         if (!decision.Allowed)
         {
-            await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Denied, Detail: decision.Reason), context.CancellationToken);
+            await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Denied, Detail: decision.Reason), context.CancellationToken);
             throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Reason));
         }
         return caller;
     }
 
     private Task AuditAsync(Caller caller, string action, string recordType, string recordId, string? detail, CancellationToken ct) =>
-        audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Allowed, recordType, recordId, detail), ct);
+        writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Allowed, recordType, recordId, detail), ct);
 
     public override async Task<Person> CreatePerson(CreatePersonRequest request, ServerCallContext context)
     {

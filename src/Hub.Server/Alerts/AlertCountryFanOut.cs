@@ -16,7 +16,7 @@ namespace Hub.Server.Alerts;
 public sealed class AlertCountryFanOut(
     CountryQueues queues,
     AccessPolicy policy,
-    AuditChain audit,
+    GroupCommit writes,
     HubDbContext db,
     TimeProvider clock) : IConsumer<AlertPosted>
 {
@@ -31,7 +31,7 @@ public sealed class AlertCountryFanOut(
         using var json = JsonDocument.Parse(message.AlertJson);
         var countryEvent = new CountryEvent(CountryQueues.Schema, message.EventId, "alert.posted", message.Sequence,
             alert.ReceivedAt.ToDateTimeOffset(), json.RootElement.Clone());
-        await CountryFanOuts.DeliverOnceAsync(db, queues, audit, clock, ConsumerName, message.EventId, countries, countryEvent,
+        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, clock, ConsumerName, message.EventId, countries, countryEvent,
             "alert.fan-out", "alert", alert.Id, string.Join(',', countries), context.CancellationToken);
     }
 }

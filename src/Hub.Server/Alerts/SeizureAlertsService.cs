@@ -21,16 +21,16 @@ public sealed class SeizureAlertsService(
     AlertFeed feed,
     OutboxSignal outboxSignal,
     AccessPolicy policy,
-    AuditChain audit,
+    GroupCommit writes,
     IHostApplicationLifetime lifetime,
     TimeProvider clock) : SeizureAlerts.SeizureAlertsBase
 {
-    private const string RecordType = "alert";
+    internal const string RecordType = "alert";
 
     private static Caller CallerOf(ServerCallContext context) => Caller.From(context.GetHttpContext().User);
 
     private Task AuditAsync(Caller caller, string channel, string action, string outcome, string? recordId, string? detail, CancellationToken ct) =>
-        audit.AppendAloneAsync(db, new AuditEvent(caller, channel, action, outcome, RecordType, recordId, detail), ct);
+        writes.AuditAsync(new AuditEvent(caller, channel, action, outcome, RecordType, recordId, detail), ct);
 
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -78,72 +78,18 @@ public sealed class SeizureAlertsService(
             return earlier;
         }
 
-        var record = new AlertRecord
-        {
-            Id = Guid.NewGuid(),
-            PostedEventId = Guid.NewGuid(),
-            ReportingCountry = content.ReportingCountry,
-            SeizedAtUtc = content.SeizedAt.ToDateTime(),
-            ReceivedAtUtc = now.UtcDateTime,
-            Distribution = content.Distribution,
-            HandlingCode = content.HandlingCode,
-            AddressedCountries = string.Join(',', content.AddressedCountries),
-            ContentJson = AlertMapping.Formatter.Format(content),
-            Items = content.Items.Select((item, position) => new AlertItemRecord
-            {
-                Position = position,
-                Substance = item.Substance,
-                Quantity = item.Quantity,
-                Unit = item.Unit,
-                NormalizedQuantity = item.NormalizedQuantity,
-                NormalizedDimension = item.NormalizedDimension,
-            }).ToList(),
-        };
-
+        var write = new AlertWrite(caller, content, now.UtcDateTime, (keyScope, request.IdempotencyKey, contentHash));
         try
         {
-            var stored = await StoreAsync(caller, record, (keyScope, request.IdempotencyKey, contentHash), now, ct);
+            var stored = await writes.WriteAsync(write);
             outboxSignal.Notify();
             return new PostAlertResponse { Alert = stored, Duplicate = false };
         }
         catch (DbUpdateException ex)
         {
             // Most likely a concurrent call with the same key won the race: answer as its retry.
-            db.ChangeTracker.Clear();
             return await FindEarlierAsync(caller, keyScope, request.IdempotencyKey, contentHash, ct) ?? throw new InvalidOperationException("the alert could not be stored", ex);
         }
-    }
-
-    /// <summary>The alert, its audit entry and its outbox row, in one transaction.</summary>
-    private async Task<SeizureAlert> StoreAsync(Caller caller, AlertRecord record, (string Scope, string Key, string Hash) idempotency, DateTimeOffset now, CancellationToken ct)
-    {
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            record.Sequence = 0;
-            db.Alerts.Add(record);
-            IdempotentWrites.Remember(db, idempotency.Scope, idempotency.Key, idempotency.Hash, record.Id.ToString(), now.UtcDateTime);
-            // The sequence is assigned by this insert, and the event must carry it.
-            await db.SaveChangesAsync(ct);
-            var stored = AlertMapping.ToProto(record);
-            var posted = new AlertPosted(
-                record.PostedEventId,
-                record.Id,
-                record.Sequence,
-                record.ReportingCountry,
-                ProtoEnums.Name(record.Distribution),
-                [.. stored.Content.AddressedCountries],
-                ProtoEnums.Name(record.HandlingCode),
-                AlertMapping.Formatter.Format(stored));
-            db.Outbox.Add(OutboxMessageTypes.Create(posted.EventId, posted, now.UtcDateTime));
-            await audit.AppendAsync(db, [new AuditEvent(caller, Channels.Grpc, "alert.post", AuditOutcomes.Allowed, RecordType, record.Id.ToString(),
-                $"sequence {record.Sequence}; {ProtoEnums.Name(record.Distribution)}; {ProtoEnums.Name(record.HandlingCode)}")], ct);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return stored;
-        });
     }
 
     /// <summary>Keys are scoped to the reporting country: two countries may pick the same key.</summary>

@@ -68,20 +68,6 @@ public sealed class AuditChain(TimeProvider clock)
         }
     }
 
-    /// <summary>Appends in a transaction of its own: for reads and refusals, which write nothing else.</summary>
-    public async Task AppendAloneAsync(HubDbContext db, AuditEvent auditEvent, CancellationToken cancellationToken)
-    {
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await AppendAsync(db, [auditEvent], cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        });
-    }
-
     /// <summary>
     /// Recomputes the whole chain. Returns the sequence of the first entry that does not
     /// match (changed, inserted, or following a removed one), or null when all hold.

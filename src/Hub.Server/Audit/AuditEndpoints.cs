@@ -10,17 +10,17 @@ public static class AuditEndpoints
     /// entry. Refusals are problem documents like every other HTTP error.
     /// </summary>
     public static void MapAuditEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/admin/audit/verify", async (HttpContext context, HubDbContext db, AccessPolicy policy, AuditChain audit) =>
+        app.MapGet("/admin/audit/verify", async (HttpContext context, HubDbContext db, AccessPolicy policy, GroupCommit writes) =>
         {
             var caller = Caller.From(context.User);
             var decision = policy.CanAdminister(caller);
             if (!decision.Allowed)
             {
-                await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Http, "audit.verify", AuditOutcomes.Denied, Detail: decision.Reason), context.RequestAborted);
+                await writes.AuditAsync(new AuditEvent(caller, Channels.Http, "audit.verify", AuditOutcomes.Denied, Detail: decision.Reason), context.RequestAborted);
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: decision.Reason);
             }
             var result = await AuditChain.VerifyAsync(db, context.RequestAborted);
-            await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Http, "audit.verify", AuditOutcomes.Allowed, "audit", "chain", result.Reason), context.RequestAborted);
+            await writes.AuditAsync(new AuditEvent(caller, Channels.Http, "audit.verify", AuditOutcomes.Allowed, "audit", "chain", result.Reason), context.RequestAborted);
             return Results.Ok(result);
         });
 }

@@ -38,7 +38,7 @@ public sealed class CaseEventLiveConsumer(CaseFeed feed, IHubContext<FeedHub> hu
 /// Puts each case event on the queue of every country it was released to, in order, once
 /// (inbox), beside <see cref="AlertCountryFanOut"/> on the same single-active-consumer queue.
 /// </summary>
-public sealed class CaseCountryFanOut(CountryQueues queues, AuditChain audit, HubDbContext db, TimeProvider clock) : IConsumer<CaseEventOccurred>
+public sealed class CaseCountryFanOut(CountryQueues queues, GroupCommit writes, HubDbContext db, TimeProvider clock) : IConsumer<CaseEventOccurred>
 {
     private const string ConsumerName = "case-country-fanout";
 
@@ -50,7 +50,7 @@ public sealed class CaseCountryFanOut(CountryQueues queues, AuditChain audit, Hu
         {
             Case = json.RootElement.Clone(),
         };
-        await CountryFanOuts.DeliverOnceAsync(db, queues, audit, clock, ConsumerName, message.EventId, message.VisibleTo, countryEvent,
+        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, clock, ConsumerName, message.EventId, message.VisibleTo, countryEvent,
             "case.fan-out", "case", message.CaseId.ToString(), $"{message.Type} to {string.Join(',', message.VisibleTo)}", context.CancellationToken);
     }
 }

@@ -253,7 +253,7 @@ public sealed partial class CasesService
         }
         finally
         {
-            await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.GrpcStream, "case.watch", AuditOutcomes.Allowed, "case", caseId?.ToString(),
+            await writes.AuditAsync(new AuditEvent(caller, Channels.GrpcStream, "case.watch", AuditOutcomes.Allowed, "case", caseId?.ToString(),
                 string.Create(CultureInfo.InvariantCulture, $"after_sequence {request.AfterSequence}; delivered {delivered} events up to {last}")), CancellationToken.None);
         }
     }

@@ -18,6 +18,7 @@ public sealed partial class CasesService(
     AccessPolicy policy,
     AccessDirectory directory,
     AuditChain audit,
+    GroupCommit writes,
     OutboxSignal outboxSignal,
     CaseFeed feed,
     IHostApplicationLifetime lifetime,
@@ -28,7 +29,7 @@ public sealed partial class CasesService(
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     private Task AuditAloneAsync(Caller caller, string action, string outcome, string? recordType, string? recordId, string? detail, CancellationToken ct) =>
-        audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, action, outcome, recordType, recordId, detail), ct);
+        writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, action, outcome, recordType, recordId, detail), ct);
 
     /// <summary>Refuses with PERMISSION_DENIED, audited.</summary>
     private async Task DenyIfAsync(Decision decision, Caller caller, string action, string? recordId, CancellationToken ct)

@@ -30,7 +30,7 @@ public static class DatabaseSetup
                         Pooling = true,
                     }.ToString();
                 }
-                services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString));
+                services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeout.Instance));
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(connectionString))

@@ -24,6 +24,7 @@ public sealed class DeliveriesService(
     AccessPolicy policy,
     AccessDirectory directory,
     AuditChain audit,
+    GroupCommit writes,
     OutboxSignal outboxSignal,
     DeliveryFeed feed,
     DeliveryWindows windows,
@@ -108,13 +109,13 @@ public sealed class DeliveriesService(
         }
         if (errors.Any)
         {
-            await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, "delivery.propose", AuditOutcomes.Invalid, "delivery", null, errors.All[0].ToString()), ct);
+            await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.propose", AuditOutcomes.Invalid, "delivery", null, errors.All[0].ToString()), ct);
             errors.ThrowIfAny();
         }
         var decision = policy.CanPostFor(caller, request.InitiatingCountry);
         if (!decision.Allowed)
         {
-            await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, "delivery.propose", AuditOutcomes.Denied, "delivery", null, decision.Reason), ct);
+            await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.propose", AuditOutcomes.Denied, "delivery", null, decision.Reason), ct);
             throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Reason));
         }
         var scope = "delivery:" + request.InitiatingCountry;
@@ -378,7 +379,7 @@ public sealed class DeliveriesService(
             var delivery = record is null ? null : Document(record);
             if (record is null || !policy.CanSeeDelivery(caller, Route(delivery!)))
             {
-                await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Denied, "delivery", deliveryId, "not on the route"), ct);
+                await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Denied, "delivery", deliveryId, "not on the route"), ct);
                 throw new RpcException(new Status(StatusCode.NotFound, $"delivery_id: operation {deliveryId} not found"));
             }
             var decision = policy.CanActFor(caller, caller.Country);
@@ -393,7 +394,7 @@ public sealed class DeliveriesService(
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.FailedPrecondition)
             {
-                await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Denied, "delivery", deliveryId, ex.Status.Detail), ct);
+                await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, action, AuditOutcomes.Denied, "delivery", deliveryId, ex.Status.Detail), ct);
                 throw;
             }
             try
@@ -443,10 +444,10 @@ public sealed class DeliveriesService(
             : throw new RpcException(new Status(StatusCode.InvalidArgument, "delivery_id: must be a UUID"));
         if (record is null || !policy.CanSeeDelivery(caller, Route(Document(record))))
         {
-            await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, "delivery.read", AuditOutcomes.Denied, "delivery", request.DeliveryId, null), context.CancellationToken);
+            await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.read", AuditOutcomes.Denied, "delivery", request.DeliveryId, null), context.CancellationToken);
             throw new RpcException(new Status(StatusCode.NotFound, $"delivery_id: operation {request.DeliveryId} not found"));
         }
-        await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, "delivery.read", AuditOutcomes.Allowed, "delivery", request.DeliveryId, null), context.CancellationToken);
+        await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.read", AuditOutcomes.Allowed, "delivery", request.DeliveryId, null), context.CancellationToken);
         return Document(record);
     }
 
@@ -461,7 +462,7 @@ public sealed class DeliveriesService(
         }
         var found = (await query.OrderByDescending(d => d.CreatedAtUtc).Take(500).ToListAsync(context.CancellationToken))
             .Select(Document).Where(d => policy.CanSeeDelivery(caller, Route(d))).ToList();
-        await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.Grpc, "delivery.list", AuditOutcomes.Allowed, null, null, $"{found.Count} operations"), context.CancellationToken);
+        await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.list", AuditOutcomes.Allowed, null, null, $"{found.Count} operations"), context.CancellationToken);
         var response = new ListDeliveriesResponse();
         response.Deliveries.AddRange(found);
         return response;
@@ -518,7 +519,7 @@ public sealed class DeliveriesService(
         }
         finally
         {
-            await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.GrpcStream, "delivery.watch", AuditOutcomes.Allowed, "delivery", only?.ToString(),
+            await writes.AuditAsync(new AuditEvent(caller, Channels.GrpcStream, "delivery.watch", AuditOutcomes.Allowed, "delivery", only?.ToString(),
                 string.Create(CultureInfo.InvariantCulture, $"after_sequence {request.AfterSequence}; delivered {delivered} events up to {last}")), CancellationToken.None);
         }
     }

@@ -31,7 +31,7 @@ public sealed class DeliveryEventLiveConsumer(DeliveryFeed feed, IHubContext<Fee
 }
 
 /// <summary>Delivery steps onto each route country's queue, in order, once (inbox).</summary>
-public sealed class DeliveryCountryFanOut(CountryQueues queues, AuditChain audit, HubDbContext db, TimeProvider clock) : IConsumer<DeliveryEventOccurred>
+public sealed class DeliveryCountryFanOut(CountryQueues queues, GroupCommit writes, HubDbContext db, TimeProvider clock) : IConsumer<DeliveryEventOccurred>
 {
     private const string ConsumerName = "delivery-country-fanout";
 
@@ -43,7 +43,7 @@ public sealed class DeliveryCountryFanOut(CountryQueues queues, AuditChain audit
         {
             Delivery = json.RootElement.Clone(),
         };
-        await CountryFanOuts.DeliverOnceAsync(db, queues, audit, clock, ConsumerName, message.EventId, message.VisibleTo, countryEvent,
+        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, clock, ConsumerName, message.EventId, message.VisibleTo, countryEvent,
             "delivery.fan-out", "delivery", message.DeliveryId.ToString(), $"{message.Type} to {string.Join(',', message.VisibleTo)}", context.CancellationToken);
     }
 }

@@ -10,7 +10,7 @@ namespace Hub.Server.LiveFeed;
 /// server pushes <c>alertPosted</c> (<see cref="Alerts.FeedAlertMessage"/>) to the groups
 /// the access policy entitles: the centre's staff, and each country's readers.
 /// </summary>
-public sealed class FeedHub(AccessPolicy policy, AuditChain audit, HubDbContext db, FeedConnections connections) : Microsoft.AspNetCore.SignalR.Hub
+public sealed class FeedHub(AccessPolicy policy, GroupCommit writes, FeedConnections connections) : Microsoft.AspNetCore.SignalR.Hub
 {
     public const string Path = "/hubs/feed";
     public const string AlertPostedMethod = "alertPosted";
@@ -29,7 +29,7 @@ public sealed class FeedHub(AccessPolicy policy, AuditChain audit, HubDbContext 
             await Groups.AddToGroupAsync(Context.ConnectionId, group);
         }
         connections.Add(Context, caller);
-        await audit.AppendAloneAsync(db, new AuditEvent(caller, Channels.SignalR, "feed.connect", AuditOutcomes.Allowed, Detail: group ?? "no feed group"), Context.ConnectionAborted);
+        await writes.AuditAsync(new AuditEvent(caller, Channels.SignalR, "feed.connect", AuditOutcomes.Allowed, Detail: group ?? "no feed group"), Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }
 

@@ -33,18 +33,12 @@ public static class Inbox
 
     public static Task<bool> SeenAsync(HubDbContext db, string consumer, Guid messageId, CancellationToken cancellationToken) =>
         db.Set<InboxMessage>().AnyAsync(m => m.Consumer == consumer && m.MessageId == messageId, cancellationToken);
-
-    public static async Task RecordAsync(HubDbContext db, string consumer, Guid messageId, DateTime nowUtc, CancellationToken cancellationToken)
-    {
-        db.Set<InboxMessage>().Add(new InboxMessage { Consumer = consumer, MessageId = messageId, ProcessedAtUtc = nowUtc });
-        await db.SaveChangesAsync(cancellationToken);
-    }
 }
 
 /// <summary>
 /// What every country fan-out consumer does: once per event (inbox), put it on each
 /// entitled country's queue, then record the fan-out in the audit trail and the inbox in one
-/// transaction. A crash in between sends again on redelivery (at least once); agencies
+/// (group) commit. A crash in between sends again on redelivery (at least once); agencies
 /// de-duplicate by event id.
 /// </summary>
 public static class CountryFanOuts
@@ -57,7 +51,7 @@ public static class CountryFanOuts
         endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
 
     public static async Task DeliverOnceAsync(
-        HubDbContext db, CountryQueues queues, Audit.AuditChain audit, TimeProvider clock, string consumer,
+        HubDbContext db, CountryQueues queues, GroupCommit writes, TimeProvider clock, string consumer,
         Guid eventId, IReadOnlyList<string> countries, CountryEvent countryEvent,
         string action, string recordType, string recordId, string detail, CancellationToken ct)
     {
@@ -69,14 +63,20 @@ public static class CountryFanOuts
         {
             await queues.SendAsync(country, countryEvent, ct);
         }
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await writes.WriteAsync(new InboxWrite(consumer, eventId, clock.GetUtcNow().UtcDateTime,
+            new Audit.AuditEvent(Access.Caller.System, Access.Channels.CountryQueue, action, Audit.AuditOutcomes.Allowed, recordType, recordId, detail)));
+    }
+
+    /// <summary>The consumer's inbox record and its audit entry, as one group write.</summary>
+    private sealed class InboxWrite(string consumer, Guid messageId, DateTime nowUtc, Audit.AuditEvent auditEvent) : GroupWrite<bool>
+    {
+        protected internal override void Stage(HubDbContext db) =>
+            db.Set<InboxMessage>().Add(new InboxMessage { Consumer = consumer, MessageId = messageId, ProcessedAtUtc = nowUtc });
+
+        protected internal override bool Complete(HubDbContext db, List<Audit.AuditEvent> audit)
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await audit.AppendAsync(db, [new Audit.AuditEvent(Access.Caller.System, Access.Channels.CountryQueue, action, Audit.AuditOutcomes.Allowed, recordType, recordId, detail)], ct);
-            await Inbox.RecordAsync(db, consumer, eventId, clock.GetUtcNow().UtcDateTime, ct);
-            await transaction.CommitAsync(ct);
-        });
+            audit.Add(auditEvent);
+            return true;
+        }
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class OutboxDispatcher(
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
     private const int BatchSize = 200;
     private DateTimeOffset _nextCleanup;
+    private DateTime _leaseRenewDueUtc = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,9 +93,17 @@ public sealed partial class OutboxDispatcher(
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        if (!await OutboxLeases.TryHoldAsync(db, node.Name, clock.GetUtcNow().UtcDateTime, cancellationToken))
+        // The lease is renewed when half of it has run, not on every batch: a renewal is a
+        // write of its own, and under load batches come hundreds of times a second.
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now >= _leaseRenewDueUtc)
         {
-            return 0;
+            if (!await OutboxLeases.TryHoldAsync(db, node.Name, now, cancellationToken))
+            {
+                _leaseRenewDueUtc = DateTime.MinValue;
+                return 0;
+            }
+            _leaseRenewDueUtc = now + OutboxLeases.Duration / 2;
         }
         var rows = await db.Outbox
             .Where(m => m.DispatchedAtUtc == null)
