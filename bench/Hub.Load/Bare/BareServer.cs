@@ -21,6 +21,9 @@ internal static class BareServer
     public static async Task<int> RunAsync(string web, string grpc)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Not the hub's appsettings.json (copied beside this tool): its Kestrel endpoints would
+        // bind the hub's default ports as well as ours.
+        builder.Configuration.Sources.Clear();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(o =>
         {

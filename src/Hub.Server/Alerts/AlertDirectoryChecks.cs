@@ -1,20 +1,24 @@
 using Hub.Contracts.V1;
+using Hub.Server.Access;
 using Hub.Server.Countries;
-using Hub.Server.Data;
 using Hub.Server.Validation;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Alerts;
 
-/// <summary>Checks an alert's country codes against the centre's directory.</summary>
+/// <summary>
+/// Checks an alert's country codes against the centre's directory, as the node holds it
+/// (the same snapshot the access policy decides on, as cases and deliveries are checked).
+/// </summary>
 public static class AlertDirectoryChecks
 {
-    public static async Task CheckAsync(HubDbContext db, SeizureAlertContent alert, FieldErrors errors, CancellationToken cancellationToken)
+    public static void Check(AccessDirectory directory, SeizureAlertContent alert, FieldErrors errors)
     {
-        var codes = alert.AddressedCountries.Append(alert.ReportingCountry).Where(c => c.Length > 0).Distinct().ToList();
-        var known = await db.Countries.AsNoTracking()
-            .Where(c => codes.Contains(c.Code))
-            .ToDictionaryAsync(c => c.Code, c => c.Status, cancellationToken);
+        var known = alert.AddressedCountries.Append(alert.ReportingCountry)
+            .Where(c => c.Length > 0)
+            .Distinct()
+            .Select(c => (Code: c, Status: directory.StatusOf(c)))
+            .Where(c => c.Status is not null)
+            .ToDictionary(c => c.Code, c => c.Status!.Value);
 
         if (alert.ReportingCountry.Length > 0)
         {

@@ -24,6 +24,8 @@ internal sealed class AlertWrite(Caller caller, SeizureAlertContent content, Dat
 
     protected internal override long Order => _record?.Sequence ?? 0;
 
+    protected internal override (string Scope, string Key)? IdempotencyKey => (idempotency.Scope, idempotency.Key);
+
     protected internal override void Stage(HubDbContext db)
     {
         _record = new AlertRecord

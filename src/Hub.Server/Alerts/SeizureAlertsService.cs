@@ -21,6 +21,7 @@ public sealed class SeizureAlertsService(
     AlertFeed feed,
     OutboxSignal outboxSignal,
     AccessPolicy policy,
+    AccessDirectory directory,
     GroupCommit writes,
     IHostApplicationLifetime lifetime,
     TimeProvider clock) : SeizureAlerts.SeizureAlertsBase
@@ -44,7 +45,7 @@ public sealed class SeizureAlertsService(
         var errors = AlertValidator.Validate(request, now);
         if (request.Alert is not null)
         {
-            await AlertDirectoryChecks.CheckAsync(db, request.Alert, errors, ct);
+            AlertDirectoryChecks.Check(directory, request.Alert, errors);
         }
         if (errors.Any)
         {
@@ -71,13 +72,9 @@ public sealed class SeizureAlertsService(
             (item.NormalizedQuantity, item.NormalizedDimension) = Quantities.Normalize(item.Quantity, item.Unit);
         }
 
+        // A retry (the key is taken) is found inside the group commit, with the keys of every
+        // write of the batch in one query, rather than by a query of its own for every post.
         var keyScope = KeyScope(content.ReportingCountry);
-        var earlier = await FindEarlierAsync(caller, keyScope, request.IdempotencyKey, contentHash, ct);
-        if (earlier is not null)
-        {
-            return earlier;
-        }
-
         var write = new AlertWrite(caller, content, now.UtcDateTime, (keyScope, request.IdempotencyKey, contentHash));
         try
         {
@@ -85,9 +82,10 @@ public sealed class SeizureAlertsService(
             outboxSignal.Notify();
             return new PostAlertResponse { Alert = stored, Duplicate = false };
         }
-        catch (DbUpdateException ex)
+        catch (Exception ex) when (ex is IdempotencyKeyTakenException or DbUpdateException)
         {
-            // Most likely a concurrent call with the same key won the race: answer as its retry.
+            // A retry, or a concurrent call with the same key on another node won the race
+            // (the primary key refused ours): answer as its retry.
             return await FindEarlierAsync(caller, keyScope, request.IdempotencyKey, contentHash, ct) ?? throw new InvalidOperationException("the alert could not be stored", ex);
         }
     }

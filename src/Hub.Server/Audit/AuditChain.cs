@@ -36,12 +36,29 @@ public sealed class AuditChain(TimeProvider clock)
     /// </summary>
     public async Task AppendAsync(HubDbContext db, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
+        RequireTransaction(db);
+        await db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
+        AddEntries(db, await db.AuditHeads.SingleAsync(h => h.Id == 1, cancellationToken), events);
+    }
+
+    /// <summary><see cref="AppendAsync"/> for the group commit's own thread, which calls the database synchronously.</summary>
+    public void Append(HubDbContext db, IReadOnlyList<AuditEvent> events)
+    {
+        RequireTransaction(db);
+        db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdate(s => s.SetProperty(h => h.Version, h => h.Version + 1));
+        AddEntries(db, db.AuditHeads.Single(h => h.Id == 1), events);
+    }
+
+    private static void RequireTransaction(HubDbContext db)
+    {
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("Audit entries are appended inside the transaction of what they record.");
         }
-        await db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
-        var head = await db.AuditHeads.SingleAsync(h => h.Id == 1, cancellationToken);
+    }
+
+    private void AddEntries(HubDbContext db, AuditHead head, IReadOnlyList<AuditEvent> events)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var e in events)
         {

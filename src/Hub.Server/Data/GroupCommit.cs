@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Hub.Server.Audit;
 using Microsoft.EntityFrameworkCore;
@@ -12,11 +14,23 @@ namespace Hub.Server.Data;
 /// </summary>
 public abstract class GroupWrite<T>
 {
-    /// <summary>Adds the write's rows to <paramref name="db"/>; no saving.</summary>
+    /// <summary>
+    /// Adds the write's rows to <paramref name="db"/> (saved by the commit), or runs its
+    /// set-based statements directly: it runs inside the batch's transaction, on the commit's
+    /// own thread, so it calls the database synchronously.
+    /// </summary>
     protected internal abstract void Stage(HubDbContext db);
 
     /// <summary>After the staged rows are saved: adds dependent rows, appends the audit entries, returns the result.</summary>
     protected internal abstract T Complete(HubDbContext db, List<AuditEvent> audit);
+
+    /// <summary>
+    /// The idempotency key the write takes, if any. The keys of a whole batch are looked up
+    /// in one query inside its transaction; a write whose key is already taken (by an earlier
+    /// commit or earlier in the same batch) is not staged and fails with
+    /// <see cref="IdempotencyKeyTakenException"/>, so its caller answers as a retry.
+    /// </summary>
+    protected internal virtual (string Scope, string Key)? IdempotencyKey => null;
 
     /// <summary>
     /// Where the write's dependent rows go among the batch's, once its own rows are saved
@@ -34,20 +48,35 @@ public abstract class GroupWrite<T>
 /// flushes. Callers wait for their write's commit, so durability is unchanged: nothing is
 /// acknowledged before it is on disk.
 /// </summary>
-public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain chain, ILogger<GroupCommit> logger) : IAsyncDisposable
+public sealed partial class GroupCommit : IAsyncDisposable
 {
     /// <summary>The most writes in one transaction: bounds a commit's time and a failed batch's retry.</summary>
     public const int MaxBatch = 256;
 
+    /// <summary>The meter operators watch (dotnet-counters monitor --counters Hub.Server).</summary>
+    public const string MeterName = "Hub.Server";
+
     private readonly Channel<IQueued> _queue = Channel.CreateUnbounded<IQueued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startLock = new();
+    private readonly IServiceScopeFactory _scopes;
+    private readonly AuditChain _chain;
+    private readonly ILogger<GroupCommit> _logger;
+    private readonly Counter<long> _commits;
+    private readonly Counter<long> _writes;
+    private readonly Histogram<double> _commitTime;
     private Task? _loop;
 
-    /// <summary>How many commits ran and how many writes they carried (for the load tool and tests).</summary>
-    public long Commits => Interlocked.Read(ref _commits);
-    public long Writes => Interlocked.Read(ref _writes);
-    private long _commits;
-    private long _writes;
+    public GroupCommit(IServiceScopeFactory scopes, AuditChain chain, ILogger<GroupCommit> logger, IMeterFactory meters)
+    {
+        _scopes = scopes;
+        _chain = chain;
+        _logger = logger;
+        var meter = meters.Create(MeterName);
+        _commits = meter.CreateCounter<long>("hub.group_commit.commits", description: "Transactions the node's group commit ran");
+        _writes = meter.CreateCounter<long>("hub.group_commit.writes", description: "Writes those transactions carried");
+        _commitTime = meter.CreateHistogram<double>("hub.group_commit.duration", unit: "ms", description: "Time of one group commit, from its BEGIN to its COMMIT");
+        meter.CreateObservableGauge("hub.group_commit.queued", () => _queue.Reader.Count, description: "Writes waiting for the next commit");
+    }
 
     /// <summary>Queues the write and waits for its commit; its failure is rethrown here, and fails no other write.</summary>
     public Task<T> WriteAsync<T>(GroupWrite<T> write)
@@ -76,14 +105,19 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain 
         }
         lock (_startLock)
         {
-            _loop ??= Task.Run(RunAsync);
+            // A thread of its own, with synchronous database calls: on the thread pool every
+            // await of a commit queued behind the requests' work items, and commits took
+            // several times longer under load than their own work (SQLite's calls are
+            // synchronous underneath anyway).
+            _loop ??= Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
+        Thread.CurrentThread.Name = "group commit";
         var batch = new List<IQueued>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
@@ -92,7 +126,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain 
             }
             try
             {
-                await CommitAsync(batch);
+                Commit(batch);
                 foreach (var queued in batch)
                 {
                     queued.Succeed();
@@ -108,7 +142,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain 
                 {
                     try
                     {
-                        await CommitAsync([queued]);
+                        Commit([queued]);
                         queued.Succeed();
                     }
                     catch (Exception single)
@@ -125,34 +159,62 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain 
         }
     }
 
-    private async Task CommitAsync(IReadOnlyList<IQueued> batch)
+    private void Commit(IReadOnlyList<IQueued> batch)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        var started = Stopwatch.GetTimestamp();
+        using var scope = _scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        strategy.Execute(() =>
         {
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync();
+            using var transaction = db.Database.BeginTransaction();
+            var taken = TakenKeys(db, batch);
+            var staged = new List<IQueued>(batch.Count);
             foreach (var queued in batch)
             {
-                queued.Stage(db);
+                queued.KeyTaken = queued.IdempotencyKey is { } key && !taken.Add(key);
+                if (!queued.KeyTaken)
+                {
+                    queued.Stage(db);
+                    staged.Add(queued);
+                }
             }
-            await db.SaveChangesAsync();
+            db.SaveChanges();
             var audit = new List<AuditEvent>(batch.Count);
-            foreach (var queued in batch.OrderBy(q => q.Order))
+            foreach (var queued in staged.OrderBy(q => q.Order))
             {
                 queued.Complete(db, audit);
             }
             if (audit.Count > 0)
             {
-                await chain.AppendAsync(db, audit, CancellationToken.None);
-                await db.SaveChangesAsync();
+                _chain.Append(db, audit);
+                db.SaveChanges();
             }
-            await transaction.CommitAsync();
+            transaction.Commit();
         });
-        Interlocked.Increment(ref _commits);
-        Interlocked.Add(ref _writes, batch.Count);
+        _commits.Add(1);
+        _writes.Add(batch.Count);
+        _commitTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>The batch's idempotency keys that are already stored.</summary>
+    private static HashSet<(string Scope, string Key)> TakenKeys(HubDbContext db, IReadOnlyList<IQueued> batch)
+    {
+        var claimed = batch.Where(q => q.IdempotencyKey is not null).Select(q => q.IdempotencyKey!.Value).ToList();
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+        // Both columns: the primary key is (Scope, Key), and a lookup by the key alone would
+        // scan the whole index on every commit.
+        var scopes = claimed.Select(c => c.Scope).Distinct().ToList();
+        var keys = claimed.Select(c => c.Key).Distinct().ToList();
+        var stored = db.IdempotencyKeys.AsNoTracking()
+            .Where(k => scopes.Contains(k.Scope) && keys.Contains(k.Key))
+            .Select(k => new { k.Scope, k.Key })
+            .ToList();
+        return [.. stored.Select(k => (k.Scope, k.Key))];
     }
 
     public async ValueTask DisposeAsync()
@@ -166,6 +228,8 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain 
 
     private interface IQueued
     {
+        (string Scope, string Key)? IdempotencyKey { get; }
+        bool KeyTaken { get; set; }
         long Order { get; }
         void Stage(HubDbContext db);
         void Complete(HubDbContext db, List<AuditEvent> audit);
@@ -180,10 +244,24 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain 
         // Continuations run on the caller's side, never on the commit loop.
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public (string Scope, string Key)? IdempotencyKey => write.IdempotencyKey;
+        public bool KeyTaken { get; set; }
         public long Order => write.Order;
         public void Stage(HubDbContext db) => write.Stage(db);
         public void Complete(HubDbContext db, List<AuditEvent> audit) => _result = write.Complete(db, audit);
-        public void Succeed() => Completion.TrySetResult(_result);
+
+        public void Succeed()
+        {
+            if (KeyTaken)
+            {
+                Completion.TrySetException(new IdempotencyKeyTakenException(IdempotencyKey!.Value.Scope, IdempotencyKey.Value.Key));
+            }
+            else
+            {
+                Completion.TrySetResult(_result);
+            }
+        }
+
         public void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
@@ -202,4 +280,12 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, AuditChain 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A group commit of {Count} writes failed; committing them one by one")]
     private partial void LogBatchRetried(Exception exception, int count);
+}
+
+/// <summary>A group write's idempotency key was taken before it: the caller answers as a retry.</summary>
+public sealed class IdempotencyKeyTakenException(string scope, string key)
+    : Exception($"idempotency key '{key}' in scope '{scope}' is already taken")
+{
+    public string Scope { get; } = scope;
+    public string Key { get; } = key;
 }

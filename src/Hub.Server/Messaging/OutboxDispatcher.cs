@@ -15,6 +15,7 @@ public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBusControl bus,
     OutboxSignal signal,
+    GroupCommit writes,
     NodeIdentity node,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -106,11 +107,12 @@ public sealed partial class OutboxDispatcher(
             _leaseRenewDueUtc = now + OutboxLeases.Duration / 2;
         }
         var rows = await db.Outbox
+            .AsNoTracking()
             .Where(m => m.DispatchedAtUtc == null)
             .OrderBy(m => m.Id)
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
-        var published = 0;
+        var published = new List<long>(rows.Count);
         try
         {
             foreach (var row in rows)
@@ -124,20 +126,25 @@ public sealed partial class OutboxDispatcher(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    row.Attempts++;
-                    row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                    var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                    await db.Outbox.Where(m => m.Id == row.Id)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, error), CancellationToken.None);
                     throw;
                 }
-                row.DispatchedAtUtc = clock.GetUtcNow().UtcDateTime;
-                published++;
+                published.Add(row.Id);
             }
         }
         finally
         {
-            // Record what was published even when a later row failed, so it is not sent twice.
-            await db.SaveChangesAsync(CancellationToken.None);
+            // Record what was published even when a later row failed, so it is not sent twice:
+            // one statement for the batch, in the node's group commit rather than a transaction
+            // of its own that would wait for the write lock between the commits of posts.
+            if (published.Count > 0)
+            {
+                await writes.WriteAsync(new MarkDispatched(published, clock.GetUtcNow().UtcDateTime));
+            }
         }
-        return published;
+        return published.Count;
     }
 
     private async Task CleanUpAsync(CancellationToken cancellationToken)
@@ -152,6 +159,16 @@ public sealed partial class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var before = (now - Retention).UtcDateTime;
         await db.Outbox.Where(m => m.DispatchedAtUtc != null && m.DispatchedAtUtc < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private sealed class MarkDispatched(List<long> ids, DateTime nowUtc) : GroupWrite<int>
+    {
+        private int _marked;
+
+        protected internal override void Stage(HubDbContext db) =>
+            _marked = db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdate(s => s.SetProperty(m => m.DispatchedAtUtc, nowUtc));
+
+        protected internal override int Complete(HubDbContext db, List<Audit.AuditEvent> audit) => _marked;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed ({Failures} in a row); retrying in {DelaySeconds:0.0}s")]

@@ -72,6 +72,31 @@ public sealed class GroupCommitTests(HubFactory hub) : IClassFixture<HubFactory>
     }
 
     [Fact]
+    public async Task A_key_taken_earlier_in_the_same_batch_is_answered_as_a_retry_without_breaking_the_batch()
+    {
+        var writes = hub.Services.GetRequiredService<GroupCommit>();
+        var key = "claimed-" + Guid.NewGuid().ToString("N");
+        var tag = Guid.NewGuid().ToString("N");
+        using var gate = new Gate();
+        var held = writes.WriteAsync(gate);
+        await Eventually.WaitAsync(gate.Entered.Task, "the first commit to start");
+        var first = writes.WriteAsync(new Keyed(key, tag, "first", declared: true));
+        var second = writes.WriteAsync(new Keyed(key, tag, "second", declared: true));
+        var other = writes.WriteAsync(new Marked(tag, 3));
+        gate.Release();
+
+        await held;
+        await first;
+        await other;
+        var refused = await Assert.ThrowsAsync<IdempotencyKeyTakenException>(() => second);
+        Assert.Equal(key, refused.Key);
+        var entries = await hub.WithDbAsync(db => db.AuditTrail.AsNoTracking().Where(e => e.RecordId == tag).OrderBy(e => e.Sequence).ToListAsync());
+        Assert.Equal(["first", "write 3"], entries.Select(e => e.Detail));
+        // Both in one transaction: the batch was not split up.
+        Assert.Single(entries.Select(e => e.AtUtc).Distinct());
+    }
+
+    [Fact]
     public async Task Concurrent_posts_are_stored_and_announced_in_sequence_order()
     {
         var client = await hub.AgencyAlertsClientAsync("UZB");
@@ -144,9 +169,14 @@ public sealed class GroupCommitTests(HubFactory hub) : IClassFixture<HubFactory>
         }
     }
 
-    /// <summary>A write that takes an idempotency key: a second one with the same key breaks the primary key.</summary>
-    private sealed class Keyed(string key, string tag, string detail) : GroupWrite<bool>
+    /// <summary>
+    /// A write that takes an idempotency key: declared, the commit finds a second one taken;
+    /// undeclared, a second one breaks the primary key.
+    /// </summary>
+    private sealed class Keyed(string key, string tag, string detail, bool declared = false) : GroupWrite<bool>
     {
+        protected internal override (string Scope, string Key)? IdempotencyKey => declared ? ("test", key) : null;
+
         protected internal override void Stage(HubDbContext db) =>
             IdempotentWrites.Remember(db, "test", key, "hash", tag, DateTime.UtcNow);
 
