@@ -64,11 +64,8 @@ internal sealed class DurabilityScenario : IScenario
             hub = await HubUnderTest.StartAsync(Path.Combine(data, "hub-fixed-rate"));
             alerts = hub.Alerts;
             db = hub.Database;
-            await Drive.ClosedLoopAsync("warm-up", 4, TimeSpan.FromSeconds(2), Posts.To(alerts));
-            await db.WaitDrainedAsync(TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(2));
-
             var rate = Math.Max(1, Math.Round(options.Rate ?? hubCapacity.Throughput / 2));
+            await hub.WarmUpAtAsync(rate);
             Console.WriteLine($"fixed rate: {rate:0} commits/s for {phase.TotalSeconds:0} s each (latency from each request's due time)");
             cpu = new CpuWindow(null);
             var rawFixed = await Drive.FixedRateAsync($"fixed {rate:0}/s", rate, phase, rawInsert);

@@ -48,16 +48,18 @@ internal sealed class FanOutScenario : IScenario
             await using var hubOperators = new Operators(hub.FeedUrl, operatorToken);
             await using var bareOperators = new Operators(bare.FeedUrl, null);
 
-            Console.WriteLine("warm-up: 10 operators each, 30 alerts");
+            // Long enough for the JIT's second tier to finish on the push path before the first
+            // measured phase (a few dozen alerts left the 100-operator phase on first-tier code).
+            Console.WriteLine("warm-up: 10 operators each, 200 alerts at 20/s");
             await hubOperators.GrowToAsync(10);
             await bareOperators.GrowToAsync(10);
-            hubOperators.StartLog(1000);
-            bareOperators.StartLog(1000);
-            await Drive.FixedRateAsync("warm-up", 10, TimeSpan.FromSeconds(3), Posts.To(alerts));
-            await BareFeed.BroadcastAsync(bare, 10, 30);
-            await BareFeed.WaitSentAsync(bare, 30, TimeSpan.FromSeconds(20));
-            await hubOperators.DrainAsync(300, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20));
-            await bareOperators.DrainAsync(300, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20));
+            hubOperators.StartLog(4000);
+            bareOperators.StartLog(4000);
+            await Drive.FixedRateAsync("warm-up", 20, TimeSpan.FromSeconds(10), Posts.To(alerts));
+            await BareFeed.BroadcastAsync(bare, 20, 200);
+            await BareFeed.WaitSentAsync(bare, 200, TimeSpan.FromSeconds(30));
+            await hubOperators.DrainAsync(2000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20));
+            await bareOperators.DrainAsync(2000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20));
 
             var groups = new List<string>();
             var hubRates = new List<double>();

@@ -1,6 +1,7 @@
 using Hub.Contracts.V1;
 using Hub.Load.Data;
 using Hub.Load.Infra;
+using Hub.Load.Load;
 
 namespace Hub.Load.Scenarios;
 
@@ -35,6 +36,22 @@ internal sealed class HubUnderTest : IAsyncDisposable
             await node.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>How long a fresh hub is warmed at a measured rate (see <see cref="WarmUpAtAsync"/>).</summary>
+    public static readonly TimeSpan FreshWarmUp = TimeSpan.FromSeconds(12);
+
+    /// <summary>
+    /// Posts at <paramref name="rate"/> long enough for the JIT's second tier to finish, then
+    /// waits for the outbox: a fresh process otherwise spends a tenth of its CPU recompiling
+    /// during the phase that follows.
+    /// </summary>
+    public async Task WarmUpAtAsync(double rate)
+    {
+        Console.WriteLine($"warm-up of the fresh hub: {rate:0} alerts/s for {FreshWarmUp.TotalSeconds:0} s");
+        await Drive.FixedRateAsync("warm-up", rate, FreshWarmUp, Posts.To(Alerts));
+        await Database.WaitDrainedAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2));
     }
 
     public Task<string> OperatorTokenAsync() => Tokens.PersonAsync(Node.Web, "operator");

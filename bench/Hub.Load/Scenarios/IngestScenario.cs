@@ -14,8 +14,6 @@ namespace Hub.Load.Scenarios;
 /// </summary>
 internal sealed class IngestScenario : IScenario
 {
-    private static readonly TimeSpan FreshWarmUp = TimeSpan.FromSeconds(12);
-
     private const double DefaultSeconds = 20;
     private const int DefaultConcurrency = 32;
 
@@ -72,12 +70,7 @@ internal sealed class IngestScenario : IScenario
             await hub.DisposeAsync();
             hub = await HubUnderTest.StartAsync(Path.Combine(data, "fixed-rate"));
             var rate = Math.Max(1, Math.Round(options.Rate ?? accepted / 2));
-            // Warmed at the measured rate long enough for the JIT's second tier to finish: a
-            // fresh process otherwise spends a tenth of its CPU recompiling during the phase.
-            Console.WriteLine($"warm-up of the fresh hub: {rate:0} alerts/s for {FreshWarmUp.TotalSeconds:0} s");
-            await Drive.FixedRateAsync("warm-up", rate, FreshWarmUp, Posts.To(hub.Alerts));
-            await hub.Database.WaitDrainedAsync(TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await hub.WarmUpAtAsync(rate);
 
             Console.WriteLine($"fixed rate: {rate:0} alerts/s for {phase.TotalSeconds:0} s each (latency from each request's due time)");
             cpu = new CpuWindow(bare.Process.CpuSeconds);
