@@ -16,9 +16,12 @@ namespace Hub.Server.Alerts;
 internal sealed class AlertWrite(Caller caller, SeizureAlertContent content, DateTime nowUtc, (string Scope, string Key, string Hash) idempotency)
     : GroupWrite<SeizureAlert>
 {
-    // Fixed once, so that a retried commit stores the same alert under the same ids.
-    private readonly Guid _id = Guid.NewGuid();
-    private readonly Guid _postedEventId = Guid.NewGuid();
+    // Fixed once, so that a retried commit stores the same alert under the same ids. Version 7
+    // (time-ordered): the unique indexes on the alert's id, the outbox's message id and the
+    // audit trail's record id then grow at their end instead of dirtying a random page each,
+    // which was most of what a group commit wrote to the log.
+    private readonly Guid _id = Guid.CreateVersion7();
+    private readonly Guid _postedEventId = Guid.CreateVersion7();
     private readonly string _contentJson = AlertMapping.Formatter.Format(content);
     private AlertRecord? _record;
 

@@ -27,6 +27,10 @@ public sealed partial class OutboxDispatcher(
     private const int BatchSize = 200;
     private DateTimeOffset _nextCleanup;
     private DateTime _leaseRenewDueUtc = DateTime.MinValue;
+    // The previous batch's mark, still committing while the next batch is published: rows in
+    // it are left out of the next query rather than waited for.
+    private List<long> _marking = [];
+    private Task _markCommitted = Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -72,6 +76,8 @@ public sealed partial class OutboxDispatcher(
         await base.StopAsync(cancellationToken);
         try
         {
+            await _markCommitted;
+
             await using var scope = scopes.CreateAsyncScope();
             await OutboxLeases.ReleaseAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), node.Name, cancellationToken);
         }
@@ -106,9 +112,10 @@ public sealed partial class OutboxDispatcher(
             }
             _leaseRenewDueUtc = now + OutboxLeases.Duration / 2;
         }
+        var marking = _marking;
         var rows = await db.Outbox
             .AsNoTracking()
-            .Where(m => m.DispatchedAtUtc == null)
+            .Where(m => m.DispatchedAtUtc == null && !marking.Contains(m.Id))
             .OrderBy(m => m.Id)
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
@@ -138,10 +145,17 @@ public sealed partial class OutboxDispatcher(
         {
             // Record what was published even when a later row failed, so it is not sent twice:
             // one statement for the batch, in the node's group commit rather than a transaction
-            // of its own that would wait for the write lock between the commits of posts.
+            // of its own that would wait for the write lock between the commits of posts. One
+            // mark in flight: the previous one must have committed before the next starts (if
+            // it failed, its rows are published again: at least once, consumers de-duplicate).
+            var previous = _markCommitted;
+            _markCommitted = Task.CompletedTask;
+            _marking = [];
+            await previous;
             if (published.Count > 0)
             {
-                await writes.WriteAsync(new MarkDispatched(published, clock.GetUtcNow().UtcDateTime));
+                _marking = published;
+                _markCommitted = writes.WriteAsync(new MarkDispatched(published, clock.GetUtcNow().UtcDateTime));
             }
         }
         return published.Count;
