@@ -7,12 +7,17 @@ namespace Hub.Server.Data;
 /// Left to itself SQLite checkpoints inside whichever commit crosses the threshold: that is
 /// the group commit's thread, and every write queued behind it waited for the copy.
 /// </summary>
-public sealed partial class WalCheckpoints(IServiceScopeFactory scopes, TimeProvider clock, ILogger<WalCheckpoints> logger) : BackgroundService
+public sealed partial class WalCheckpoints(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<WalCheckpoints> logger) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    /// <summary>How often (<c>Hub:Database:CheckpointInterval</c>, default 1 s; zero leaves checkpoints to SQLite).</summary>
+    public TimeSpan Interval { get; } = configuration.GetValue("Hub:Database:CheckpointInterval", TimeSpan.FromSeconds(1));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (Interval <= TimeSpan.Zero)
+        {
+            return;
+        }
         using var timer = new PeriodicTimer(Interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
