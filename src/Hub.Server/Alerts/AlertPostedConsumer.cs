@@ -143,7 +143,7 @@ public sealed partial class AlertPushes(
         {
             try
             {
-                await writes.WriteAsync(new AuditEntries(events)).WaitAsync(ct);
+                await writes.AuditAsync(events, ct);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -167,19 +167,6 @@ public sealed partial class AlertPushes(
     }
 
     private sealed record Push(AlertEvent Event, IReadOnlyList<string> Groups, FeedAlertMessage Payload);
-
-    private sealed class AuditEntries(List<AuditEvent> events) : GroupWrite<bool>
-    {
-        protected internal override void Stage(HubDbContext db)
-        {
-        }
-
-        protected internal override bool Complete(HubDbContext db, List<AuditEvent> audit)
-        {
-            audit.AddRange(events);
-            return true;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing alert {Sequence} to the feed failed")]
     private partial void LogPushFailed(Exception exception, long sequence);

@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
@@ -59,7 +60,15 @@ internal sealed class AlertWrite(Caller caller, SeizureAlertContent content, Dat
     protected internal override SeizureAlert Complete(HubDbContext db, List<AuditEvent> audit)
     {
         var record = _record!;
-        var stored = AlertMapping.ToProto(record);
+        // Built from what was just stored rather than parsed back from its JSON: this runs on
+        // the commit's thread, once per alert of the batch.
+        var stored = new SeizureAlert
+        {
+            Id = record.Id.ToString(),
+            Sequence = record.Sequence,
+            ReceivedAt = Timestamp.FromDateTime(nowUtc),
+            Content = content,
+        };
         var posted = new AlertPosted(
             record.PostedEventId,
             record.Id,

@@ -95,7 +95,11 @@ public sealed partial class GroupCommit : IAsyncDisposable
     /// push) and waits until it is committed. Cancelling stops the wait, not the entry.
     /// </summary>
     public Task AuditAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
-        WriteAsync(new AuditOnly(auditEvent)).WaitAsync(cancellationToken);
+        AuditAsync([auditEvent], cancellationToken);
+
+    /// <summary>Several audit entries, consecutive in the chain, committed together.</summary>
+    public Task AuditAsync(IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken = default) =>
+        WriteAsync(new AuditOnly(auditEvents)).WaitAsync(cancellationToken);
 
     private void EnsureRunning()
     {
@@ -265,7 +269,7 @@ public sealed partial class GroupCommit : IAsyncDisposable
         public void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
-    private sealed class AuditOnly(AuditEvent auditEvent) : GroupWrite<bool>
+    private sealed class AuditOnly(IReadOnlyList<AuditEvent> auditEvents) : GroupWrite<bool>
     {
         protected internal override void Stage(HubDbContext db)
         {
@@ -273,7 +277,7 @@ public sealed partial class GroupCommit : IAsyncDisposable
 
         protected internal override bool Complete(HubDbContext db, List<AuditEvent> audit)
         {
-            audit.Add(auditEvent);
+            audit.AddRange(auditEvents);
             return true;
         }
     }
