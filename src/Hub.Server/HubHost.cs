@@ -65,6 +65,7 @@ public static class HubHost
         {
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = RequestLimits.MaxGrpcMessageBytes;
+            o.Interceptors.Add<ErrorHandling.ErrorInterceptor>();
         })
             // The console's HTTP/JSON API: the same services, routes from google.api.http in the protos.
             .AddJsonTranscoding()

@@ -1,5 +1,3 @@
-using Grpc.Core;
-
 namespace Hub.Server.Validation;
 
 /// <summary>One thing wrong with a request, named by the field's path (e.g. <c>items[0].unit</c>).</summary>
@@ -18,22 +16,12 @@ public sealed class FieldErrors
 
     public void Add(string field, string message) => _errors.Add(new FieldError(field, message));
 
-    /// <summary>
-    /// INVALID_ARGUMENT whose message lists every error, the first one first, each starting
-    /// with its field path; the same errors go in the <c>field-errors</c> trailer, one entry
-    /// each, for clients that show them next to form fields.
-    /// </summary>
+    /// <summary>INVALID_ARGUMENT naming every field at fault, the first one first.</summary>
     public void ThrowIfAny()
     {
-        if (!Any)
+        if (Any)
         {
-            return;
+            throw ErrorHandling.HubException.Invalid([.. _errors]);
         }
-        var trailers = new Metadata();
-        foreach (var error in _errors)
-        {
-            trailers.Add("field-errors", error.ToString());
-        }
-        throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", _errors)), trailers);
     }
 }
