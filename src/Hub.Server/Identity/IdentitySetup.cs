@@ -55,7 +55,11 @@ public static class IdentitySetup
         // presented on the gRPC endpoint, and on other nodes behind the load balancer.
         var issuer = configuration["Hub:Identity:Issuer"] ?? configuration["Hub:PublicWebUrl"] ?? configuration["Kestrel:Endpoints:Web:Url"];
         services.AddOpenIddict()
-            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<HubDbContext>())
+            .AddCore(o =>
+            {
+                o.UseEntityFrameworkCore().UseDbContext<HubDbContext>();
+                o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, HubApplicationManager>();
+            })
             .AddServer(o =>
             {
                 o.SetTokenEndpointUris("connect/token")

@@ -10,19 +10,30 @@ namespace Hub.Server.LiveFeed;
 /// server pushes <c>alertPosted</c> (<see cref="Alerts.FeedAlertMessage"/>) to the groups
 /// the access policy entitles: the centre's staff, and each country's readers.
 /// </summary>
-public sealed class FeedHub(AccessPolicy policy, GroupCommit writes, FeedConnections connections) : Microsoft.AspNetCore.SignalR.Hub
+public sealed class FeedHub(AccessPolicy policy, GroupCommit writes, FeedConnections connections, Records.StreamSlots slots) : Microsoft.AspNetCore.SignalR.Hub
 {
     public const string Path = "/hubs/feed";
     public const string AlertPostedMethod = "alertPosted";
     public const string CaseEventMethod = "caseEvent";
     public const string DeliveryEventMethod = "deliveryEvent";
     public const string CentreGroup = FeedGroups.Centre;
+    private const string SlotKey = "hub.connection-slot";
 
     public static string CountryGroup(string country) => FeedGroups.Country(country);
 
     public override async Task OnConnectedAsync()
     {
         var caller = Caller.From(Context.User);
+        try
+        {
+            // Released when the connection closes, however it closes.
+            Context.Items[SlotKey] = slots.AcquireConnection(caller);
+        }
+        catch (ErrorHandling.HubException refused)
+        {
+            await writes.AuditAsync(new AuditEvent(caller, Channels.SignalR, "feed.connect", AuditOutcomes.Denied, Detail: refused.Message), Context.ConnectionAborted);
+            throw new Microsoft.AspNetCore.SignalR.HubException(refused.Message);
+        }
         var group = policy.FeedGroupOf(caller);
         if (group is not null)
         {
@@ -36,6 +47,7 @@ public sealed class FeedHub(AccessPolicy policy, GroupCommit writes, FeedConnect
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Remove(Context.ConnectionId);
+        (Context.Items[SlotKey] as IDisposable)?.Dispose();
         return base.OnDisconnectedAsync(exception);
     }
 }

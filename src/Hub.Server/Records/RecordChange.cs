@@ -28,6 +28,12 @@ public abstract class RecordChange<TResponse> where TResponse : class, IMessage<
     public virtual bool MayRefuse => true;
 
     /// <summary>
+    /// Whether the answer kept for retries holds a secret (a new client's): it is then stored
+    /// encrypted with the node's data-protection keys, which the database does not hold.
+    /// </summary>
+    public virtual bool ProtectsStoredResponse => false;
+
+    /// <summary>
     /// The client's idempotency key and the request it came with, or null for a call without
     /// one. Keys are scoped per action and per acting country: two countries may pick the same.
     /// </summary>

@@ -16,13 +16,16 @@ namespace Hub.Server.Records;
 /// key already taken — by an earlier call, or by a concurrent one on this or another node
 /// that won the race — gets the answer stored with the key, byte for byte.
 /// </summary>
-public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, IServiceScopeFactory scopes, OutboxSignal outbox, TimeProvider clock)
+public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, IServiceScopeFactory scopes, OutboxSignal outbox,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, TimeProvider clock)
 {
+    private readonly Microsoft.AspNetCore.DataProtection.IDataProtector _responses = protection.CreateProtector("Hub.Records.StoredResponses");
+
     public async Task<TResponse> WriteAsync<TResponse>(Caller caller, RecordChange<TResponse> change, CancellationToken ct, string channel = Channels.Grpc)
         where TResponse : class, IMessage<TResponse>, new()
     {
         var claim = change.Idempotency;
-        var write = new PipelineWrite<TResponse>(policy, caller, channel, change, clock.GetUtcNow().UtcDateTime, claim);
+        var write = new PipelineWrite<TResponse>(policy, _responses, caller, channel, change, clock.GetUtcNow().UtcDateTime, claim);
         try
         {
             var response = await writes.WriteAsync(write);
@@ -56,7 +59,7 @@ public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, ISer
                 "already used for a different request; a retry must repeat the request exactly, a new request needs a new key").For(change.Action);
         }
         var stored = earlier.Response is { Length: > 0 } bytes
-            ? new MessageParser<TResponse>(() => new TResponse()).ParseFrom(bytes)
+            ? new MessageParser<TResponse>(() => new TResponse()).ParseFrom(change.ProtectsStoredResponse ? _responses.Unprotect(bytes) : bytes)
             : change.StoredBefore(db, earlier.RecordId) ?? throw new InvalidOperationException($"no stored answer for key {claim.Key}");
         await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, change.Action + "-retry", AuditOutcomes.Allowed, change.RecordType, earlier.RecordId,
             "same idempotency key: the stored answer is returned"), ct);
@@ -64,7 +67,7 @@ public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, ISer
     }
 
     /// <summary>A change as the group commit runs it.</summary>
-    private sealed class PipelineWrite<TResponse>(AccessPolicy policy, Caller caller, string channel, RecordChange<TResponse> change, DateTime nowUtc, IdempotencyClaim? claim)
+    private sealed class PipelineWrite<TResponse>(AccessPolicy policy, Microsoft.AspNetCore.DataProtection.IDataProtector responses, Caller caller, string channel, RecordChange<TResponse> change, DateTime nowUtc, IdempotencyClaim? claim)
         : GroupWrite<TResponse> where TResponse : class, IMessage<TResponse>, new()
     {
         private RecordContext? _context;
@@ -109,7 +112,7 @@ public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, ISer
                     Key = claim.Key,
                     RequestHash = RequestHash!,
                     RecordId = context.RecordId ?? "",
-                    Response = response.ToByteArray(),
+                    Response = change.ProtectsStoredResponse ? responses.Protect(response.ToByteArray()) : response.ToByteArray(),
                     CreatedAtUtc = nowUtc,
                 });
             }
