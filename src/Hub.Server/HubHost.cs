@@ -3,6 +3,7 @@ using Hub.Server.Access;
 using Hub.Server.Alerts;
 using Hub.Server.Audit;
 using Hub.Server.Data;
+using Hub.Server.ErrorHandling;
 using Hub.Server.Identity;
 using Hub.Server.LiveFeed;
 using Hub.Server.Limits;
@@ -70,6 +71,7 @@ public static class HubHost
             // The console's HTTP/JSON API: the same services, routes from google.api.http in the protos.
             .AddJsonTranscoding()
             .AddServiceOptions<Cases.CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
+        services.AddHubErrorHandling();
         services.AddHostedService<Cases.OverdueRequestsTimer>();
         services.AddSingleton(Deliveries.DeliveryWindows.From(configuration));
         services.AddHostedService<Deliveries.DeliveryDeadlinesTimer>();
