@@ -55,8 +55,13 @@ public sealed class HubException : Exception
         new(StatusCode.NotFound, field is null ? $"{what} not found" : $"{field}: {what} not found",
             field is null ? [] : [new FieldError(field, what + " not found")], recordType, recordId, auditReason);
 
-    public static HubException Denied(string reason, string? recordType = null, string? recordId = null) =>
-        new(StatusCode.PermissionDenied, reason, [], recordType, recordId, null);
+    /// <summary>
+    /// <paramref name="field"/> names what the caller may not do when one field decides it
+    /// (<c>alert.reporting_country</c> of another country), for forms to show it there.
+    /// </summary>
+    public static HubException Denied(string reason, string? recordType = null, string? recordId = null, string? field = null) =>
+        new(StatusCode.PermissionDenied, field is null ? reason : $"{field}: {reason}",
+            field is null ? [] : [new FieldError(field, reason)], recordType, recordId, null);
 
     /// <summary>The request is sound but the record's current state does not allow it.</summary>
     public static HubException FailedPrecondition(string field, string message, string? recordType = null, string? recordId = null) =>
