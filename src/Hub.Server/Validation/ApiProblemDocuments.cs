@@ -54,14 +54,22 @@ public static class ApiProblemDocuments
         if (context.Response.StatusCode >= 400 && context.Response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true
             && TryReadStatus(buffer, out var status))
         {
-            var errors = await FieldErrorsAsync(context, status, method);
+            var fields = await FieldErrorsAsync(context, status, method);
+            // A fault of the body as a whole has no key to go under: the detail says it instead.
+            var whole = fields.FirstOrDefault(f => f.Field.Length == 0);
             context.Response.ContentLength = null;
             var problem = new ProblemDetails
             {
                 Status = context.Response.StatusCode,
                 Title = Title(context.Response.StatusCode),
-                Detail = status.Message,
-                Extensions = { ["grpcStatus"] = status.Code, ["errors"] = errors },
+                Detail = whole is null ? status.Message : "the request body " + whole.Message,
+                Extensions =
+                {
+                    ["grpcStatus"] = status.Code,
+                    ["errors"] = fields.Where(f => f.Field.Length > 0)
+                        .GroupBy(f => f.Field, StringComparer.Ordinal)
+                        .ToDictionary(g => g.Key, g => g.Select(f => f.Message).ToArray(), StringComparer.Ordinal),
+                },
             };
             if (status.GetDetail<RequestInfo>() is { } info)
             {
@@ -93,8 +101,8 @@ public static class ApiProblemDocuments
         return false;
     }
 
-    /// <summary>{ "alert.items[0].quantity": ["must be …"] }, in the order the hub found them.</summary>
-    private static async Task<Dictionary<string, string[]>> FieldErrorsAsync(HttpContext context, Google.Rpc.Status status, GrpcJsonTranscodingMetadata? method)
+    /// <summary>The fields at fault by their JSON paths, in the order the hub found them.</summary>
+    private static async Task<List<FieldError>> FieldErrorsAsync(HttpContext context, Google.Rpc.Status status, GrpcJsonTranscodingMetadata? method)
     {
         IEnumerable<FieldError> fields = [];
         if (status.GetDetail<BadRequest>() is { } badRequest)
@@ -115,9 +123,7 @@ public static class ApiProblemDocuments
                 fields = [fault];
             }
         }
-        return fields
-            .GroupBy(f => f.Field, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(f => f.Message).ToArray(), StringComparer.Ordinal);
+        return [.. fields];
     }
 
     /// <summary>What the client sent as the body: the request, or the one field the rule names.</summary>

@@ -9,8 +9,8 @@ namespace Hub.Server.Validation;
 /// JSON transcoding refuses a body it cannot read with one sentence and no field. Read again
 /// here — only after it failed — the same bytes show the field at fault, by the path the
 /// client wrote (<c>alert.items[0].quantity</c>): where the JSON stops being JSON (or UTF-8),
-/// a property no field has, a value of the wrong kind, an enum name or a timestamp the
-/// contract does not know.
+/// a value of the wrong kind, an enum name or a timestamp the contract does not know. Texts
+/// are predicates of the field ("is not valid JSON"); field "" is the body as a whole.
 /// </summary>
 public static class JsonBodyDiagnosis
 {
@@ -18,7 +18,7 @@ public static class JsonBodyDiagnosis
     {
         if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return new FieldError("", "the request has no body; a JSON object is expected");
+            return new FieldError("", "is empty; a JSON object is expected");
         }
         if (Syntax(json) is { } syntax)
         {
@@ -97,7 +97,8 @@ public static class JsonBodyDiagnosis
             var field = type.Fields.InDeclarationOrder().FirstOrDefault(f => f.JsonName == property.Name) ?? type.FindFieldByName(property.Name);
             if (field is null)
             {
-                return new FieldError(at, $"is not a field of {type.FullName}");
+                // Transcoding ignores a property no field has; so does this reading.
+                continue;
             }
             if (Field(field, property.Value, at) is { } fault)
             {
