@@ -22,22 +22,25 @@ public static class RequestShape
     public static FieldErrors Check(IMessage request)
     {
         var errors = new FieldErrors();
-        Visit(request, "", errors);
+        Visit(request, new Path(), errors);
         return errors;
     }
 
-    private static void Visit(IMessage message, string prefix, FieldErrors errors)
+    // The path is kept as segments and spelled out only for an error: building a string per
+    // visited field cost more than the visit.
+    private static void Visit(IMessage message, Path path, FieldErrors errors)
     {
         foreach (var field in FieldsToVisit(message.Descriptor))
         {
-            var path = prefix + field.Name;
             var value = field.Accessor.GetValue(message);
             if (field.IsMap)
             {
                 var valueField = field.MessageType.FindFieldByNumber(2);
                 foreach (DictionaryEntry entry in (IDictionary)value)
                 {
-                    Element(valueField, entry.Value, $"{path}[{entry.Key}]", errors);
+                    path.Push(field.Name, -1, entry.Key);
+                    Element(valueField, entry.Value, path, errors);
+                    path.Pop();
                 }
             }
             else if (field.IsRepeated)
@@ -45,17 +48,21 @@ public static class RequestShape
                 var list = (IList)value;
                 for (var i = 0; i < list.Count; i++)
                 {
-                    Element(field, list[i], $"{path}[{i}]", errors);
+                    path.Push(field.Name, i, null);
+                    Element(field, list[i], path, errors);
+                    path.Pop();
                 }
             }
             else
             {
+                path.Push(field.Name, -1, null);
                 Element(field, value, path, errors);
+                path.Pop();
             }
         }
     }
 
-    private static void Element(FieldDescriptor field, object? value, string path, FieldErrors errors)
+    private static void Element(FieldDescriptor field, object? value, Path path, FieldErrors errors)
     {
         switch (value)
         {
@@ -64,11 +71,11 @@ public static class RequestShape
             case Timestamp timestamp:
                 if (Timestamps.Problem(timestamp) is { } problem)
                 {
-                    errors.Add(path, problem);
+                    errors.Add(path.ToString(), problem);
                 }
                 return;
             case IMessage nested:
-                Visit(nested, path + ".", errors);
+                Visit(nested, path, errors);
                 return;
             default:
                 if (field.FieldType == FieldType.Enum)
@@ -76,7 +83,7 @@ public static class RequestShape
                     var number = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
                     if (field.EnumType.FindValueByNumber(number) is null)
                     {
-                        errors.Add(path, $"unknown value {number} of {field.EnumType.Name}");
+                        errors.Add(path.ToString(), $"unknown value {number} of {field.EnumType.Name}");
                     }
                 }
                 return;
@@ -109,5 +116,17 @@ public static class RequestShape
         var holds = type.Fields.InDeclarationOrder().Any(f => CanHold(f, path));
         path.Remove(type.FullName);
         return holds;
+    }
+
+    private sealed class Path
+    {
+        private readonly List<(string Name, int Index, object? Key)> _segments = [];
+
+        public void Push(string name, int index, object? key) => _segments.Add((name, index, key));
+
+        public void Pop() => _segments.RemoveAt(_segments.Count - 1);
+
+        public override string ToString() => string.Join('.', _segments.Select(s =>
+            s.Key is not null ? $"{s.Name}[{s.Key}]" : s.Index >= 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name}[{s.Index}]") : s.Name));
     }
 }
