@@ -81,7 +81,18 @@ public sealed partial class ErrorInterceptor(GroupCommit writes, ILogger<ErrorIn
         switch (ex)
         {
             case HubException refusal:
-                return await RefuseAsync(refusal, context);
+                try
+                {
+                    return await RefuseAsync(refusal, context);
+                }
+                catch (Exception auditFailure)
+                {
+                    // A refusal the audit trail could not record is the hub's fault, not an
+                    // answer to give unrecorded.
+                    var failed = NewReference();
+                    LogUnexpected(logger, auditFailure, context.Method, failed);
+                    return ErrorStatus.Internal(failed);
+                }
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 // The client went away or its deadline passed: nobody reads this status, and
                 // it is no fault of the hub's.

@@ -58,7 +58,7 @@ public sealed class GuardedServiceMethodProvider<TService> : IServiceMethodProvi
                 var fault = descriptor is null ? new FieldError("", "is not a valid message") : WireDiagnosis.Find(descriptor, context.PayloadAsNewBuffer());
                 var name = descriptor?.FullName ?? typeof(T).Name;
                 throw fault.Field.Length == 0
-                    ? ErrorStatus.Malformed($"the request {fault.Message} of type {name}", [])
+                    ? ErrorStatus.Malformed($"request ({name}) {fault.Message}", [])
                     : ErrorStatus.Malformed(fault.ToString(), [fault]);
             }
         });
