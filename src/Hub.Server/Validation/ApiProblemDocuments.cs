@@ -15,8 +15,9 @@ namespace Hub.Server.Validation;
 /// clients get); this turns it into <c>application/problem+json</c> with the gRPC code kept
 /// (<c>grpcStatus</c>) and the <c>google.rpc.BadRequest</c> field violations under
 /// <c>errors</c>, keyed by the JSON paths the client sent (<see cref="JsonFieldPaths"/>) so
-/// that forms show each next to its field. A body transcoding could not read carries no
-/// details; <see cref="JsonBodyDiagnosis"/> finds its field from the body itself.
+/// that forms show each next to its field. A request transcoding could not read carries no
+/// details; <see cref="JsonBodyDiagnosis"/> and <see cref="QueryDiagnosis"/> find its field
+/// from the request itself.
 /// </summary>
 public static class ApiProblemDocuments
 {
@@ -111,17 +112,24 @@ public static class ApiProblemDocuments
                 method is null ? JsonFieldPaths.LowerCamel(v.Field) : JsonFieldPaths.ToJson(v.Field, method.MethodDescriptor.InputType, method.HttpRule),
                 v.Description));
         }
-        else if (status.Code == (int)StatusCode.InvalidArgument && status.Details.Count == 0 && method is not null
-            && BodyType(method.MethodDescriptor.InputType, method.HttpRule) is { } bodyType && context.Request.Body.CanSeek)
+        else if (status.Code == (int)StatusCode.InvalidArgument && status.Details.Count == 0 && method is not null)
         {
-            // Every refusal of the hub's own carries details: none means transcoding could not read the request.
-            context.Request.Body.Position = 0;
-            using var copy = new MemoryStream();
-            await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
-            if (JsonBodyDiagnosis.Find(bodyType, copy.GetBuffer().AsSpan(0, (int)copy.Length)) is { } fault)
+            // Every refusal of the hub's own carries details: none means transcoding could not
+            // read the request — its body, or (when the body is not everything) its query.
+            var request = method.MethodDescriptor.InputType;
+            FieldError? fault = null;
+            if (BodyType(request, method.HttpRule) is { } bodyType && context.Request.Body.CanSeek)
             {
-                fields = [fault];
+                context.Request.Body.Position = 0;
+                using var copy = new MemoryStream();
+                await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+                fault = JsonBodyDiagnosis.Find(bodyType, copy.GetBuffer().AsSpan(0, (int)copy.Length));
             }
+            if (fault is null && method.HttpRule.Body != "*")
+            {
+                fault = QueryDiagnosis.Find(request, context.Request.Query);
+            }
+            fields = fault is null ? [] : [fault];
         }
         return [.. fields];
     }

@@ -209,6 +209,22 @@ public sealed class HttpErrorTests(HubFactory hub) : IClassFixture<HubFactory>
         Assert.Equal(["alert.reportingCountry"], Keys(problem));
     }
 
+    [Theory]
+    [InlineData("pageSize=many", "pageSize")]
+    [InlineData("page_size=99999999999", "page_size")]
+    [InlineData("substance=SUBSTANCE_TEA", "substance")]
+    [InlineData("substance=4242", "substance")]
+    [InlineData("seizedFrom=last%20week", "seizedFrom")]
+    public async Task A_query_parameter_transcoding_cannot_read_is_named_as_the_client_wrote_it(string query, string key)
+    {
+        using var kyrgyz = await AsAsync("liaison.kgz");
+
+        using var response = await kyrgyz.GetAsync(new Uri("/api/v1/alerts?reportingCountry=KAZ&" + query, UriKind.Relative), Ct);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest, 3);
+        Assert.Equal([key], Keys(problem));
+    }
+
     [Fact]
     public async Task A_malformed_id_in_the_route_is_a_400_problem_document()
     {
