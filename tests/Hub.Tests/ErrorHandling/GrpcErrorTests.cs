@@ -200,4 +200,19 @@ public sealed class GrpcErrorTests(HubFactory hub) : IClassFixture<HubFactory>
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
         Assert.Equal("alert.reporting_country", Assert.Single(Violations(ex)).Field);
     }
+
+    [Fact]
+    public async Task Services_bound_with_guarded_marshallers_keep_their_endpoints_streaming_and_reflection_included()
+    {
+        var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(hub.CreateGrpcChannel(null));
+        using var call = reflection.ServerReflectionInfo(cancellationToken: Ct);
+
+        await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" }, Ct);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("hub.v1.SeizureAlerts", services);
+        Assert.Contains("hub.v1.Cases", services);
+    }
 }
