@@ -37,8 +37,9 @@ public static class ApiProblemDocuments
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>();
         if (method is not null && !string.IsNullOrEmpty(method.HttpRule.Body))
         {
-            // Kept for a second reading should transcoding refuse the body.
-            context.Request.EnableBuffering();
+            // Kept for a second reading should transcoding refuse the body; in memory up to the
+            // body limit, because a body may carry case attachments, which stay off temp files.
+            context.Request.EnableBuffering(bufferThreshold: (int)Limits.RequestLimits.MaxRequestBodyBytes);
         }
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
