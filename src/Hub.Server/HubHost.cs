@@ -6,6 +6,7 @@ using Hub.Server.Deliveries;
 using Hub.Server.Records;
 using Hub.Server.Audit;
 using Hub.Server.Data;
+using Hub.Server.ErrorHandling;
 using Hub.Server.Identity;
 using Hub.Server.LiveFeed;
 using Hub.Server.Limits;
@@ -72,6 +73,7 @@ public static class HubHost
         })
             // The console's HTTP/JSON API: the same services, routes from google.api.http in the protos.
             .AddJsonTranscoding();
+        services.AddHubErrorHandling();
         services.AddRecordPipeline();
         services.AddAlerts();
         services.AddCases(grpc);

@@ -57,13 +57,8 @@ public static partial class AlertValidator
         }
         RequiredText(a.ReportingAgency, p + "reporting_agency", MaxShortText, errors);
 
-        if (a.SeizedAt is null)
+        if (Timestamps.Read(a.SeizedAt, p + "seized_at", errors, required: true) is { } seizedAt)
         {
-            errors.Add(p + "seized_at", "required");
-        }
-        else
-        {
-            var seizedAt = a.SeizedAt.ToDateTimeOffset();
             if (seizedAt > now + AllowedClockSkew)
             {
                 errors.Add(p + "seized_at", $"is in the future ({seizedAt:u}); at most {AllowedClockSkew.TotalMinutes:0} minutes ahead of the hub's clock is accepted");

@@ -124,7 +124,7 @@ public static partial class CaseValidation
             {
                 errors.Add("reply_due_at", "only for requests for information");
             }
-            else if (r.ReplyDueAt.ToDateTimeOffset() <= now)
+            else if (Timestamps.Read(r.ReplyDueAt, "reply_due_at", errors) is { } due && due <= now)
             {
                 errors.Add("reply_due_at", "must be in the future");
             }
