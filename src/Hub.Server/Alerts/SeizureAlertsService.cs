@@ -72,7 +72,7 @@ public sealed class SeizureAlertsService(
         var record = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken);
         if (record is null || !policy.CanRead(caller, AlertMapping.AccessOf(record)))
         {
-            throw HubException.NotFound(null, $"alert {id}", RecordType, id.ToString(), record is null ? "no such alert" : "not released to the caller").For("alert.read");
+            throw HubException.NotFound("id", $"alert {id}", RecordType, id.ToString(), record is null ? "no such alert" : "not released to the caller").For("alert.read");
         }
         await AuditAsync(caller, Channels.Grpc, "alert.read", AuditOutcomes.Allowed, id.ToString(), null, context.CancellationToken);
         return AlertMapping.ToProto(record);
