@@ -21,11 +21,20 @@ namespace Hub.Tests;
 public class HubFactory : WebApplicationFactory<Program>
 {
     public const string Issuer = "http://localhost/";
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hub-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDirectory;
+
+    public HubFactory() : this(Path.Combine(Path.GetTempPath(), "hub-tests", Guid.NewGuid().ToString("N")))
+    {
+    }
+
+    /// <summary>A hub on the database in <paramref name="dataDirectory"/>: two of them on one folder are two nodes on one database.</summary>
+    protected HubFactory(string dataDirectory) => _dataDirectory = dataDirectory;
+
+    public string DataDirectory => _dataDirectory;
     private readonly ConcurrentDictionary<string, Task<string>> _tokens = new();
 
-    public string SigningKeyPem { get; } = IdentityKeys.NewRsaPem();
-    public string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    public virtual string SigningKeyPem { get; } = IdentityKeys.NewRsaPem();
+    public virtual string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public RsaSecurityKey SigningKey
     {

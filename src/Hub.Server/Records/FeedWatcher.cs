@@ -130,7 +130,7 @@ public sealed class FeedWatcher(HubDbContext db, AccessPolicy policy, StreamSlot
         }
 
         public string Describe(long requestedAfter) => _count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"after_sequence {requestedAfter}; delivered nothing")
+            ? string.Create(CultureInfo.InvariantCulture, $"after_sequence {requestedAfter}; delivered nothing of up to {Last}")
             : string.Create(CultureInfo.InvariantCulture, $"after_sequence {requestedAfter}; delivered {_count} events, sequences {_first}..{_lastDelivered} of up to {Last}");
     }
 }
