@@ -77,7 +77,7 @@ public static class HubHost
         services.AddRecordPipeline();
         services.AddAlerts();
         services.AddCases(grpc);
-        services.AddDeliveries(configuration);
+        services.AddDeliveries();
         services.AddGrpcReflection();
         services.AddSignalR();
         services.AddSingleton<FeedConnections>();

@@ -134,9 +134,13 @@ public sealed class DeliveriesService(
 }
 
 /// <summary>How long a handover may wait to be taken over, and how long surveillance may stay silent.</summary>
-public sealed record DeliveryWindows(TimeSpan Handover, TimeSpan Position)
+public sealed record DeliveryWindows(TimeSpan Handover, TimeSpan Position);
+
+/// <summary>The <c>Hub:Deliveries</c> settings, checked when the hub starts.</summary>
+public sealed class DeliveryOptions
 {
-    public static DeliveryWindows From(IConfiguration configuration) => new(
-        configuration.GetValue("Hub:Deliveries:HandoverWindow", TimeSpan.FromMinutes(30)),
-        configuration.GetValue("Hub:Deliveries:PositionWindow", TimeSpan.FromMinutes(60)));
+    public const string Section = "Hub:Deliveries";
+
+    public TimeSpan HandoverWindow { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan PositionWindow { get; set; } = TimeSpan.FromMinutes(60);
 }

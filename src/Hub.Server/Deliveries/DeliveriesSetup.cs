@@ -5,9 +5,16 @@ namespace Hub.Server.Deliveries;
 
 public static class DeliveriesSetup
 {
-    public static IServiceCollection AddDeliveries(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddDeliveries(this IServiceCollection services)
     {
-        services.AddSingleton(DeliveryWindows.From(configuration));
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+            .Validate(o => o.HandoverWindow > TimeSpan.Zero && o.PositionWindow > TimeSpan.Zero, "Hub:Deliveries: HandoverWindow and PositionWindow must be positive")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value;
+            return new DeliveryWindows(options.HandoverWindow, options.PositionWindow);
+        });
         services.AddHostedService<DeliveryDeadlinesTimer>();
         return services.AddFeed<DeliveryFeedKind, DeliveryEvent>();
     }

@@ -15,6 +15,7 @@ public static class BusSetup
         var node = NodeIdentity.Create();
         services.AddSingleton(node);
         services.AddSingleton<OutboxSignal>();
+        services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<OutboxDispatcher>();
 
         // Every node needs its own copy of every live event, so its live-feed queue is named

@@ -10,7 +10,7 @@ namespace Hub.Server.Messaging;
 /// its country may see, in order, until the agency's system takes it — store and forward for
 /// systems that are offline. The format is documented in docs/integration/country-queues.md.
 /// </summary>
-public sealed class CountryQueues(BrokerConnection broker, IConfiguration configuration)
+public sealed class CountryQueues(BrokerConnection broker, Microsoft.Extensions.Options.IOptions<BusOptions> options)
 {
     public const string Prefix = "hub.country.";
     public const string Schema = "hub.country-event.v1";
@@ -21,7 +21,7 @@ public sealed class CountryQueues(BrokerConnection broker, IConfiguration config
     /// <summary>Quorum queues by default (replicated in a cluster); classic where the broker lacks them.</summary>
     private Dictionary<string, object?> Arguments() => new()
     {
-        ["x-queue-type"] = configuration["Hub:Bus:CountryQueueType"] ?? "quorum",
+        ["x-queue-type"] = options.Value.CountryQueueType,
         // One consumer at a time per country keeps the agency's events in order even when it
         // runs several instances; the others take over if it goes away.
         ["x-single-active-consumer"] = true,
@@ -51,6 +51,16 @@ public sealed class CountryQueues(BrokerConnection broker, IConfiguration config
             await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, body, cancellationToken);
             return true;
         }, cancellationToken);
+}
+
+/// <summary>The <c>Hub:Bus</c> settings, checked when the hub starts.</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Hub:Bus";
+
+    /// <summary><c>quorum</c> (replicated in a cluster, the default) or <c>classic</c> (brokers without quorum queues).</summary>
+    [System.ComponentModel.DataAnnotations.RegularExpression("^(quorum|classic)$")]
+    public string CountryQueueType { get; set; } = "quorum";
 }
 
 /// <summary>
