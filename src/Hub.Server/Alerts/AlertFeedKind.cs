@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Data;
 using Hub.Server.LiveFeed;
+using Hub.Server.Messaging;
 using Hub.Server.Records;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +15,7 @@ namespace Hub.Server.Alerts;
 /// replay asks the database to filter by the policy's expression; a live event carries the
 /// alert, whose release no call changes once posted.
 /// </summary>
-public sealed class AlertFeedKind(AccessPolicy policy) : IFeedKind<AlertEvent>
+public sealed class AlertFeedKind(AccessPolicy policy) : IAnnouncedFeed<AlertPosted, AlertEvent>
 {
     public string Name => SeizureAlertsService.RecordType;
     public string SignalRMethod => FeedHub.AlertPostedMethod;
@@ -34,6 +36,16 @@ public sealed class AlertFeedKind(AccessPolicy policy) : IFeedKind<AlertEvent>
         Task.FromResult<IReadOnlyList<FeedItem<AlertEvent>>>([.. events.Select(e => Item(e, AlertMapping.AccessOf(e.Alert)))]);
 
     public object SignalRPayload(FeedItem<AlertEvent> item, JsonElement json) => new FeedAlertMessage(item.EventId, item.Sequence, json);
+
+    public FeedAnnouncement<AlertEvent> Read(AlertPosted message)
+    {
+        var alert = ProtoJson.Parser.Parse<SeizureAlert>(message.AlertJson);
+        return new(message.EventId, message.Sequence, new AlertEvent { EventId = message.EventId.ToString(), Sequence = message.Sequence, Alert = alert },
+            message.AlertJson, "alert.posted", alert.ReceivedAt.ToDateTimeOffset());
+    }
+
+    public CountryEvent ToCountryEvent(FeedAnnouncement<AlertEvent> announcement, JsonElement json) =>
+        new(CountryQueues.Schema, announcement.EventId, announcement.CountryEventType, announcement.Sequence, announcement.OccurredAt, json);
 
     private static FeedItem<AlertEvent> Item(AlertEvent e, RecordAccess access) =>
         new(e.Sequence, Guid.Parse(e.EventId), e, access, SeizureAlertsService.RecordType, e.Alert.Id, null);

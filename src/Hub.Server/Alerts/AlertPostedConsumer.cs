@@ -1,18 +1,18 @@
 using Hub.Contracts.Events;
 using Hub.Contracts.V1;
+using Hub.Server.Access;
+using Hub.Server.Data;
+using Hub.Server.Messaging;
 using Hub.Server.Records;
-using MassTransit;
 
 namespace Hub.Server.Alerts;
 
-/// <summary>On every node's live-feed queue: hands each posted alert to the shared live push path.</summary>
-public sealed class AlertPostedConsumer(LivePushes pushes, AlertFeedKind kind, NodeFeed<FeedItem<AlertEvent>> feed) : IConsumer<AlertPosted>
-{
-    public async Task Consume(ConsumeContext<AlertPosted> context)
-    {
-        var posted = context.Message;
-        var alert = ProtoJson.Parser.Parse<SeizureAlert>(posted.AlertJson);
-        var alertEvent = new AlertEvent { EventId = posted.EventId.ToString(), Sequence = posted.Sequence, Alert = alert };
-        await pushes.EnqueueAsync(kind, feed, posted.EventId, alertEvent, posted.AlertJson, context.CancellationToken);
-    }
-}
+/// <summary>On every node's live-feed queue: posted alerts to the shared live push path.</summary>
+public sealed class AlertPostedConsumer(LivePushes pushes, AlertFeedKind kind, NodeFeed<FeedItem<AlertEvent>> feed)
+    : LiveFeedConsumer<AlertFeedKind, AlertPosted, AlertEvent>(pushes, kind, feed);
+
+/// <summary>Posted alerts onto the queues of the countries entitled to them.</summary>
+public sealed class AlertCountryFanOut(CountryQueues queues, AccessPolicy policy, GroupCommit writes, HubDbContext db, AlertFeedKind kind, TimeProvider clock)
+    : CountryFanOutConsumer<AlertFeedKind, AlertPosted, AlertEvent>(queues, policy, writes, db, kind, clock);
+
+public sealed class AlertCountryFanOutDefinition : CountryFanOutDefinition<AlertCountryFanOut>;

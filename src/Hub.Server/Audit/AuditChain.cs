@@ -101,10 +101,15 @@ public sealed class AuditChain(TimeProvider clock)
     /// </summary>
     public static async Task<AuditVerification> VerifyAsync(HubDbContext db, CancellationToken cancellationToken)
     {
+        // The head first, then the entries up to it: entries only ever follow the head's
+        // commit, so a commit landing between the two reads adds entries past it (checked
+        // next time) rather than looking like a removal.
+        var head = await db.AuditHeads.AsNoTracking().SingleAsync(h => h.Id == 1, cancellationToken);
+        var upTo = head.LastSequence;
         var previousHash = GenesisHash;
         long expected = 1;
         long checkedCount = 0;
-        await foreach (var entry in db.AuditTrail.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var entry in db.AuditTrail.AsNoTracking().Where(e => e.Sequence <= upTo).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (entry.Sequence != expected)
             {
@@ -122,7 +127,6 @@ public sealed class AuditChain(TimeProvider clock)
             expected++;
             checkedCount++;
         }
-        var head = await db.AuditHeads.AsNoTracking().SingleAsync(h => h.Id == 1, cancellationToken);
         if (head.LastSequence != checkedCount || head.LastHash != previousHash)
         {
             return new AuditVerification(false, checkedCount, checkedCount + 1, "entries after this point were removed");

@@ -11,73 +11,26 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Cases;
 
-/// <summary>On every node's live-feed queue: hands each case event to the shared live push path.</summary>
-public sealed class CaseEventLiveConsumer(LivePushes pushes, CaseFeedKind kind, NodeFeed<FeedItem<CaseEvent>> feed) : IConsumer<CaseEventOccurred>
-{
-    public async Task Consume(ConsumeContext<CaseEventOccurred> context)
-    {
-        var message = context.Message;
-        await pushes.EnqueueAsync(kind, feed, message.EventId, ProtoJson.Parser.Parse<CaseEvent>(message.EventJson), message.EventJson, context.CancellationToken);
-    }
-}
+/// <summary>On every node's live-feed queue: case events to the shared live push path.</summary>
+public sealed class CaseEventLiveConsumer(LivePushes pushes, CaseFeedKind kind, NodeFeed<FeedItem<CaseEvent>> feed)
+    : LiveFeedConsumer<CaseFeedKind, CaseEventOccurred, CaseEvent>(pushes, kind, feed);
 
-/// <summary>
-/// Puts each case event on the queue of every country the policy entitles to it when it
-/// is fanned out, beside the alerts' fan-out on the same single-active-consumer queue.
-/// </summary>
+/// <summary>Case events onto the queues of the countries entitled to them when they are fanned out.</summary>
 public sealed class CaseCountryFanOut(CountryQueues queues, AccessPolicy policy, GroupCommit writes, HubDbContext db, CaseFeedKind kind, TimeProvider clock)
-    : IConsumer<CaseEventOccurred>
-{
-    public async Task Consume(ConsumeContext<CaseEventOccurred> context)
-    {
-        var message = context.Message;
-        using var json = JsonDocument.Parse(message.EventJson);
-        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, policy, clock, kind, ProtoJson.Parser.Parse<CaseEvent>(message.EventJson),
-            item => new CountryEvent(CountryQueues.Schema, message.EventId, "case." + message.Type, message.Sequence, clock.GetUtcNow(), null)
-            {
-                Case = json.RootElement.Clone(),
-            },
-            context.CancellationToken);
-    }
-}
+    : CountryFanOutConsumer<CaseFeedKind, CaseEventOccurred, CaseEvent>(queues, policy, writes, db, kind, clock);
 
-public sealed class CaseCountryFanOutDefinition : ConsumerDefinition<CaseCountryFanOut>
-{
-    public CaseCountryFanOutDefinition()
-    {
-        EndpointName = AlertCountryFanOut.QueueName;
-        ConcurrentMessageLimit = 1;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<CaseCountryFanOut> consumerConfigurator, IRegistrationContext context) =>
-        CountryFanOuts.RetryTransientFailures(endpointConfigurator);
-}
+public sealed class CaseCountryFanOutDefinition : CountryFanOutDefinition<CaseCountryFanOut>;
 
 /// <summary>
 /// Raises an escalation once for each request for information whose reply is overdue. Runs
 /// on every node; the change re-reads the message inside the commit (which every node's
 /// commits take in turn), so exactly one of them raises it.
 /// </summary>
-public sealed class OverdueRequestsTimer(IServiceScopeFactory scopes, RecordPipeline pipeline, TimeProvider clock) : BackgroundService
+public sealed class OverdueRequestsTimer(IServiceScopeFactory scopes, RecordPipeline pipeline, TimeProvider clock) : PeriodicPass(clock, Interval)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RaiseDueAsync(stoppingToken);
-            }
-#pragma warning disable CA1031 // A failed pass is retried on the next tick.
-            catch (Exception) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-            }
-        }
-    }
+    protected override Task RunPassAsync(CancellationToken ct) => RaiseDueAsync(ct);
 
     internal async Task<int> RaiseDueAsync(CancellationToken ct)
     {
@@ -85,7 +38,7 @@ public sealed class OverdueRequestsTimer(IServiceScopeFactory scopes, RecordPipe
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = Clock.GetUtcNow().UtcDateTime;
             due = await db.Set<CaseMessageRecord>().AsNoTracking()
                 .Where(m => m.AwaitingReply && m.OverdueAtUtc == null && m.ReplyDueAtUtc != null && m.ReplyDueAtUtc < now)
                 .Select(m => m.Id).Take(100).ToListAsync(ct);

@@ -4,6 +4,7 @@ using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Data;
 using Hub.Server.LiveFeed;
+using Hub.Server.Messaging;
 using Hub.Server.Records;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ namespace Hub.Server.Cases;
 /// removed, a message forwarded), so its access is read from the case and the message as
 /// they are now, for every page replayed and every batch pushed.
 /// </summary>
-public sealed class CaseFeedKind : IFeedKind<CaseEvent>
+public sealed class CaseFeedKind(TimeProvider clock) : IAnnouncedFeed<CaseEventOccurred, CaseEvent>
 {
     public const string RecordType = "case";
 
@@ -23,13 +24,12 @@ public sealed class CaseFeedKind : IFeedKind<CaseEvent>
 
     public async Task<IReadOnlyList<FeedItem<CaseEvent>>> ReadAsync(HubDbContext db, FeedQuery query, CancellationToken ct)
     {
-        var (after, upTo) = (query.After, query.UpTo);
-        var rows = db.Set<CaseEventRecord>().AsNoTracking().Where(e => e.Sequence > after && e.Sequence <= upTo);
+        var rows = db.Set<CaseEventRecord>().AsNoTracking();
         if (query.Scope is not null && Guid.TryParse(query.Scope, out var only))
         {
             rows = rows.Where(e => e.CaseId == only);
         }
-        var page = await rows.OrderBy(e => e.Sequence).Take(query.Limit).ToListAsync(ct);
+        var page = await FeedEventRows.PageAsync(rows, query, ct);
         var events = page.Select(r => ProtoJson.Parser.Parse<CaseEvent>(r.PayloadJson)).ToList();
         return await ResolveAsync(db, events, ct);
     }
@@ -60,6 +60,12 @@ public sealed class CaseFeedKind : IFeedKind<CaseEvent>
     }
 
     public object SignalRPayload(FeedItem<CaseEvent> item, JsonElement json) => json;
+
+    public FeedAnnouncement<CaseEvent> Read(CaseEventOccurred message) =>
+        new(message.EventId, message.Sequence, ProtoJson.Parser.Parse<CaseEvent>(message.EventJson), message.EventJson, "case." + message.Type, clock.GetUtcNow());
+
+    public CountryEvent ToCountryEvent(FeedAnnouncement<CaseEvent> announcement, JsonElement json) =>
+        new(CountryQueues.Schema, announcement.EventId, announcement.CountryEventType, announcement.Sequence, announcement.OccurredAt, null) { Case = json };
 
     /// <summary>
     /// Adds a case event to the change being applied: its row, and once the commit has given

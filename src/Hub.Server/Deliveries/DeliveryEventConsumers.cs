@@ -15,44 +15,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Deliveries;
 
-/// <summary>On every node's live-feed queue: hands each delivery step to the shared live push path.</summary>
-public sealed class DeliveryEventLiveConsumer(LivePushes pushes, DeliveryFeedKind kind, NodeFeed<FeedItem<DeliveryEvent>> feed) : IConsumer<DeliveryEventOccurred>
-{
-    public async Task Consume(ConsumeContext<DeliveryEventOccurred> context)
-    {
-        var message = context.Message;
-        await pushes.EnqueueAsync(kind, feed, message.EventId, ProtoJson.Parser.Parse<DeliveryEvent>(message.EventJson), message.EventJson, context.CancellationToken);
-    }
-}
+/// <summary>On every node's live-feed queue: delivery steps to the shared live push path.</summary>
+public sealed class DeliveryEventLiveConsumer(LivePushes pushes, DeliveryFeedKind kind, NodeFeed<FeedItem<DeliveryEvent>> feed)
+    : LiveFeedConsumer<DeliveryFeedKind, DeliveryEventOccurred, DeliveryEvent>(pushes, kind, feed);
 
-/// <summary>Delivery steps onto the queue of each route country the policy entitles when it is fanned out, in order, once.</summary>
+/// <summary>Delivery steps onto the queues of the route countries entitled to them when they are fanned out.</summary>
 public sealed class DeliveryCountryFanOut(CountryQueues queues, AccessPolicy policy, GroupCommit writes, HubDbContext db, DeliveryFeedKind kind, TimeProvider clock)
-    : IConsumer<DeliveryEventOccurred>
-{
-    public async Task Consume(ConsumeContext<DeliveryEventOccurred> context)
-    {
-        var message = context.Message;
-        using var json = JsonDocument.Parse(message.EventJson);
-        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, policy, clock, kind, ProtoJson.Parser.Parse<DeliveryEvent>(message.EventJson),
-            item => new CountryEvent(CountryQueues.Schema, message.EventId, "delivery." + message.Type, message.Sequence, clock.GetUtcNow(), null)
-            {
-                Delivery = json.RootElement.Clone(),
-            },
-            context.CancellationToken);
-    }
-}
+    : CountryFanOutConsumer<DeliveryFeedKind, DeliveryEventOccurred, DeliveryEvent>(queues, policy, writes, db, kind, clock);
 
-public sealed class DeliveryCountryFanOutDefinition : ConsumerDefinition<DeliveryCountryFanOut>
-{
-    public DeliveryCountryFanOutDefinition()
-    {
-        EndpointName = AlertCountryFanOut.QueueName;
-        ConcurrentMessageLimit = 1;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<DeliveryCountryFanOut> consumerConfigurator, IRegistrationContext context) =>
-        CountryFanOuts.RetryTransientFailures(endpointConfigurator);
-}
+public sealed class DeliveryCountryFanOutDefinition : CountryFanOutDefinition<DeliveryCountryFanOut>;
 
 /// <summary>
 /// Escalates a handover not taken over in time, and surveillance silent for too long: one
@@ -60,31 +31,16 @@ public sealed class DeliveryCountryFanOutDefinition : ConsumerDefinition<Deliver
 /// in the database (it survives restarts) and a conditional update lets exactly one node
 /// raise each escalation.
 /// </summary>
-public sealed class DeliveryDeadlinesTimer(IServiceScopeFactory scopes, RecordPipeline pipeline, TimeProvider clock) : BackgroundService
+public sealed class DeliveryDeadlinesTimer(IServiceScopeFactory scopes, RecordPipeline pipeline, TimeProvider clock) : PeriodicPass(clock, Interval)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RaiseDueAsync(stoppingToken);
-            }
-#pragma warning disable CA1031 // A failed pass is retried on the next tick.
-            catch (Exception) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-            }
-        }
-    }
+    protected override Task RunPassAsync(CancellationToken ct) => RaiseDueAsync(ct);
 
     internal async Task<int> RaiseDueAsync(CancellationToken ct)
     {
         List<Guid> handovers, silent;
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Data;
 using Hub.Server.LiveFeed;
+using Hub.Server.Messaging;
 using Hub.Server.Records;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +14,7 @@ namespace Hub.Server.Deliveries;
 /// The delivery feed. An operation's route never changes once proposed, so the access of
 /// each event is the route it carries; the countries' current status is the policy's.
 /// </summary>
-public sealed class DeliveryFeedKind : IFeedKind<DeliveryEvent>
+public sealed class DeliveryFeedKind(TimeProvider clock) : IAnnouncedFeed<DeliveryEventOccurred, DeliveryEvent>
 {
     public const string RecordType = "delivery";
 
@@ -27,13 +29,12 @@ public sealed class DeliveryFeedKind : IFeedKind<DeliveryEvent>
 
     public async Task<IReadOnlyList<FeedItem<DeliveryEvent>>> ReadAsync(HubDbContext db, FeedQuery query, CancellationToken ct)
     {
-        var (after, upTo) = (query.After, query.UpTo);
-        var rows = db.Set<DeliveryEventRecord>().AsNoTracking().Where(e => e.Sequence > after && e.Sequence <= upTo);
+        var rows = db.Set<DeliveryEventRecord>().AsNoTracking();
         if (query.Scope is not null && Guid.TryParse(query.Scope, out var only))
         {
             rows = rows.Where(e => e.DeliveryId == only);
         }
-        var page = await rows.OrderBy(e => e.Sequence).Take(query.Limit).ToListAsync(ct);
+        var page = await FeedEventRows.PageAsync(rows, query, ct);
         return await ResolveAsync(db, [.. page.Select(r => ProtoJson.Parser.Parse<DeliveryEvent>(r.PayloadJson))], ct);
     }
 
@@ -42,4 +43,10 @@ public sealed class DeliveryFeedKind : IFeedKind<DeliveryEvent>
             new FeedItem<DeliveryEvent>(e.Sequence, Guid.Parse(e.EventId), e, AccessOf(e.Delivery), RecordType, e.Delivery.Id, e.Delivery.Id))]);
 
     public object SignalRPayload(FeedItem<DeliveryEvent> item, JsonElement json) => json;
+
+    public FeedAnnouncement<DeliveryEvent> Read(DeliveryEventOccurred message) =>
+        new(message.EventId, message.Sequence, ProtoJson.Parser.Parse<DeliveryEvent>(message.EventJson), message.EventJson, "delivery." + message.Type, clock.GetUtcNow());
+
+    public CountryEvent ToCountryEvent(FeedAnnouncement<DeliveryEvent> announcement, JsonElement json) =>
+        new(CountryQueues.Schema, announcement.EventId, announcement.CountryEventType, announcement.Sequence, announcement.OccurredAt, null) { Delivery = json };
 }

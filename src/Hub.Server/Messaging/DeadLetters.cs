@@ -12,7 +12,7 @@ namespace Hub.Server.Messaging;
 public sealed class DeadLetters(BrokerConnection broker)
 {
     /// <summary>The durable queues whose failures matter beyond one node's lifetime.</summary>
-    public static readonly IReadOnlyList<string> Queues = [AlertCountryFanOut.QueueName];
+    public static readonly IReadOnlyList<string> Queues = [CountryFanOuts.QueueName];
 
     public static string ErrorQueue(string queue) => queue + "_error";
 

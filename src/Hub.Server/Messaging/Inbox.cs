@@ -43,6 +43,9 @@ public static class Inbox
 /// </summary>
 public static class CountryFanOuts
 {
+    /// <summary>The durable queue every feed's country fan-out consumes from, one node at a time.</summary>
+    public const string QueueName = "hub-country-fanout";
+
     /// <summary>
     /// A broker hiccup while fanning out is retried; what still fails goes to the error
     /// queue, where admins see it and can replay it.

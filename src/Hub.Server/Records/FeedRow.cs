@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Hub.Server.Records;
 
 /// <summary>
@@ -22,4 +24,14 @@ public abstract class FeedEventRow : IFeedRow
     public required string Type { get; set; }
     public string PayloadJson { get; set; } = "";
     public DateTime AtUtc { get; set; }
+}
+
+public static class FeedEventRows
+{
+    /// <summary>One page of a feed table in sequence order: what every feed kind's replay reads.</summary>
+    public static Task<List<TRow>> PageAsync<TRow>(IQueryable<TRow> rows, FeedQuery query, CancellationToken ct) where TRow : FeedEventRow
+    {
+        var (after, upTo) = (query.After, query.UpTo);
+        return rows.Where(e => e.Sequence > after && e.Sequence <= upTo).OrderBy(e => e.Sequence).Take(query.Limit).ToListAsync(ct);
+    }
 }
