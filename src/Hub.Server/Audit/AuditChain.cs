@@ -30,18 +30,6 @@ public sealed class AuditChain(TimeProvider clock)
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>
-    /// Adds the events to <paramref name="db"/> as the next entries of the chain. Call inside
-    /// the transaction of the write they describe, then save and commit; the head row is
-    /// locked until then, so appenders on every node take turns.
-    /// </summary>
-    public async Task AppendAsync(HubDbContext db, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
-    {
-        RequireTransaction(db);
-        await db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
-        AddEntries(db, await db.AuditHeads.SingleAsync(h => h.Id == 1, cancellationToken), events);
-    }
-
-    /// <summary>
     /// Takes the head row's lock as the first statement of the group commit's transaction, so
     /// that transactions on every node run one after the other from their start: feed rows
     /// then get their identity values in commit order on any provider (decisions/0012).
@@ -52,7 +40,7 @@ public sealed class AuditChain(TimeProvider clock)
         db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdate(s => s.SetProperty(h => h.Version, h => h.Version + 1));
     }
 
-    /// <summary><see cref="AppendAsync"/> for the group commit's own thread, after <see cref="Lock"/>.</summary>
+    /// <summary>Adds the events as the next entries of the chain, inside the group commit's transaction, after <see cref="Lock"/>.</summary>
     public void Append(HubDbContext db, IReadOnlyList<AuditEvent> events)
     {
         RequireTransaction(db);
