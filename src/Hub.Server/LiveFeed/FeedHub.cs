@@ -24,24 +24,35 @@ public sealed class FeedHub(AccessPolicy policy, GroupCommit writes, FeedConnect
     public override async Task OnConnectedAsync()
     {
         var caller = Caller.From(Context.User);
+        IDisposable slot;
         try
         {
-            // Released when the connection closes, however it closes.
-            Context.Items[SlotKey] = slots.AcquireConnection(caller);
+            slot = slots.AcquireConnection(caller);
         }
         catch (ErrorHandling.HubException refused)
         {
             await writes.AuditAsync(new AuditEvent(caller, Channels.SignalR, "feed.connect", AuditOutcomes.Denied, Detail: refused.Message), Context.ConnectionAborted);
             throw new Microsoft.AspNetCore.SignalR.HubException(refused.Message);
         }
-        var group = policy.FeedGroupOf(caller);
-        if (group is not null)
+        try
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, group);
+            var group = policy.FeedGroupOf(caller);
+            if (group is not null)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, group);
+            }
+            connections.Add(Context, caller);
+            await writes.AuditAsync(new AuditEvent(caller, Channels.SignalR, "feed.connect", AuditOutcomes.Allowed, Detail: group ?? "no feed group"), Context.ConnectionAborted);
+            await base.OnConnectedAsync();
         }
-        connections.Add(Context, caller);
-        await writes.AuditAsync(new AuditEvent(caller, Channels.SignalR, "feed.connect", AuditOutcomes.Allowed, Detail: group ?? "no feed group"), Context.ConnectionAborted);
-        await base.OnConnectedAsync();
+        catch
+        {
+            // A connection that fails to open gets no OnDisconnectedAsync: its slot goes back here.
+            slot.Dispose();
+            throw;
+        }
+        // Released when the connection closes, however it closes.
+        Context.Items[SlotKey] = slot;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
