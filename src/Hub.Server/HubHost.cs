@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Hub.Server.Access;
 using Hub.Server.Alerts;
+using Hub.Server.Cases;
+using Hub.Server.Deliveries;
+using Hub.Server.Records;
 using Hub.Server.Audit;
 using Hub.Server.Data;
 using Hub.Server.Identity;
@@ -61,24 +64,20 @@ public static class HubHost
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
 
         services.AddHubRequestLimits(configuration);
-        services.AddGrpc(o =>
+        var grpc = services.AddGrpc(o =>
         {
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = RequestLimits.MaxGrpcMessageBytes;
             o.Interceptors.Add<ErrorHandling.ErrorInterceptor>();
         })
             // The console's HTTP/JSON API: the same services, routes from google.api.http in the protos.
-            .AddJsonTranscoding()
-            .AddServiceOptions<Cases.CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
-        services.AddHostedService<Cases.OverdueRequestsTimer>();
-        services.AddSingleton(Deliveries.DeliveryWindows.From(configuration));
-        services.AddHostedService<Deliveries.DeliveryDeadlinesTimer>();
+            .AddJsonTranscoding();
+        services.AddRecordPipeline();
+        services.AddAlerts();
+        services.AddCases(grpc);
+        services.AddDeliveries(configuration);
         services.AddGrpcReflection();
         services.AddSignalR();
-        var watcherBuffer = configuration.GetValue("Hub:Feed:WatcherBuffer", AlertFeed.DefaultWatcherCapacity);
-        services.AddSingleton(new AlertFeed(watcherBuffer));
-        services.AddSingleton(new CaseFeed(watcherBuffer));
-        services.AddSingleton(new DeliveryFeed(watcherBuffer));
         services.AddSingleton<FeedConnections>();
         services.AddHostedService<FeedConnectionSweeper>();
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.DataDirectory, "data-protection-keys")));
@@ -97,10 +96,10 @@ public static class HubHost
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapGrpcService<SeizureAlertsService>();
+        app.MapAlerts();
+        app.MapCases();
+        app.MapDeliveries();
         app.MapGrpcService<Hub.Server.Admin.AdminService>();
-        app.MapGrpcService<Cases.CasesService>();
-        app.MapGrpcService<Deliveries.DeliveriesService>();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapHub<FeedHub>(FeedHub.Path);
         app.MapIdentityEndpoints();

@@ -3,12 +3,13 @@ using Google.Protobuf.WellKnownTypes;
 using Hub.Client;
 using Hub.Contracts.V1;
 
+
 namespace Hub.Load.Data;
 
 /// <summary>The alerts the tool posts, stores and broadcasts.</summary>
 internal static class SampleFeed
 {
-    /// <summary>The hub's own JSON settings for stored and pushed alerts (AlertMapping.Formatter).</summary>
+    /// <summary>The hub's own JSON settings for stored and pushed alerts (ProtoJson.Formatter).</summary>
     public static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(false));
 
     /// <summary>The README's sample (12.4 kg heroin and 850 g hashish at Korday) with a fresh idempotency key.</summary>

@@ -27,7 +27,7 @@ internal sealed class MemoryScenario : IScenario
         ["alertsPerSecond"] = options.Rate ?? DefaultRate,
         ["operators"] = options.Operators?[0] ?? DefaultOperators,
         ["slowWatcher"] = "WatchAlerts(after_sequence = -1) as operator, never read until the end",
-        ["watcherBuffer"] = "the hub's default (Hub:Feed:WatcherBuffer, 1024 events)",
+        ["watcherBuffer"] = "the hub's default (Hub:Streams:WatcherBuffer, 1024 events)",
     };
 
     public async Task<IReadOnlyList<Panel>> RunAsync(Options options, RunReport report)

@@ -8,12 +8,10 @@ namespace Hub.Contracts.Events;
 /// <param name="Sequence">Position in the delivery event feed.</param>
 /// <param name="DeliveryId">The operation.</param>
 /// <param name="Type">e.g. handover.taken.</param>
-/// <param name="VisibleTo">The route countries; the centre always sees it.</param>
 /// <param name="EventJson">The event as proto3 JSON of <c>hub.v1.DeliveryEvent</c>.</param>
 public sealed record DeliveryEventOccurred(
     Guid EventId,
     long Sequence,
     Guid DeliveryId,
     string Type,
-    IReadOnlyList<string> VisibleTo,
     string EventJson);

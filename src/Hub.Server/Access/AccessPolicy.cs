@@ -1,28 +1,8 @@
 using System.Linq.Expressions;
 using Hub.Contracts.V1;
-using Hub.Server.Alerts;
 using Hub.Server.Countries;
 
 namespace Hub.Server.Access;
-
-/// <summary>What the policy needs to know about a record to decide who may see it.</summary>
-public sealed record RecordAccess(string Originator, Distribution Distribution, IReadOnlyCollection<string> Addressees)
-{
-    public static RecordAccess Of(AlertRecord alert) =>
-        new(alert.ReportingCountry, alert.Distribution, alert.AddressedCountries.Length == 0 ? [] : alert.AddressedCountries.Split(','));
-
-    public static RecordAccess Of(SeizureAlert alert) =>
-        new(alert.Content.ReportingCountry, alert.Content.Distribution, [.. alert.Content.AddressedCountries]);
-}
-
-/// <summary>What the policy needs to know about a case: its owner and every invited or accepted country.</summary>
-public sealed record CaseAccess(string Owner, IReadOnlyCollection<string> Participants);
-
-/// <summary>
-/// What the policy needs to know about a case message: who sent it, to whom, its
-/// distribution, and the case's accepted participants (whom MEMBERS distribution reaches).
-/// </summary>
-public sealed record MessageAccess(string Sender, IReadOnlyCollection<string> Recipients, Distribution Distribution, IReadOnlyCollection<string> AcceptedParticipants);
 
 /// <summary>
 /// The one place that decides who may see or do what. gRPC calls and streams, SignalR
@@ -58,21 +38,24 @@ public sealed class AccessPolicy(AccessDirectory directory)
         return IsCountryReader(caller) && CountryMayRead(caller.Country, record);
     }
 
-    /// <summary>Whether a country's readers (officers, systems, observers) may see the record.</summary>
+    /// <summary>Whether a country's readers (officers, systems, observers) may see the record, given the country's current status.</summary>
     public bool CountryMayRead(string country, RecordAccess record)
     {
         var status = directory.StatusOf(country);
-        if (status is null or CountryStatus.Applicant)
+        if (status is null or CountryStatus.Applicant || (record.MembersOnly && status != CountryStatus.Member) || record.Excluded.Contains(country))
         {
             return false;
         }
-        if (record.Originator == country)
+        if (record.Originator == country || record.Addressees.Contains(country))
         {
             return true;
         }
+        if (record.Circle is { } circle && !circle.Contains(country))
+        {
+            return false;
+        }
         return record.Distribution switch
         {
-            Distribution.Addressed => record.Addressees.Contains(country),
             Distribution.Members => status == CountryStatus.Member,
             Distribution.MembersAndObservers => status is CountryStatus.Member or CountryStatus.Observer,
             _ => false,
@@ -99,17 +82,21 @@ public sealed class AccessPolicy(AccessDirectory directory)
         }
         if (caller.IsCentreStaff)
         {
-            return LiveFeed.FeedHub.CentreGroup;
+            return FeedGroups.Centre;
         }
-        return IsCountryReader(caller) ? LiveFeed.FeedHub.CountryGroup(caller.Country) : null;
+        return IsCountryReader(caller) ? FeedGroups.Country(caller.Country) : null;
     }
 
     /// <summary>The feed groups that receive a record: the centre, and each entitled country.</summary>
     public IReadOnlyList<string> FeedGroupsFor(RecordAccess record) =>
-        [LiveFeed.FeedHub.CentreGroup, .. EntitledCountries(record).Select(LiveFeed.FeedHub.CountryGroup)];
+        [FeedGroups.Centre, .. EntitledCountries(record).Select(FeedGroups.Country)];
 
-    /// <summary>The same rule as <see cref="CanRead"/>, as a filter the database runs.</summary>
-    public Expression<Func<AlertRecord, bool>> ReadableAlerts(Caller caller)
+    /// <summary>
+    /// The same rule as <see cref="CanRead"/> for rows that keep a record's release in columns
+    /// (<see cref="IReleasedRow"/>), as a filter the database runs. The agreement test holds
+    /// it to <see cref="CanRead"/>.
+    /// </summary>
+    public Expression<Func<T, bool>> Readable<T>(Caller caller) where T : IReleasedRow
     {
         if (!IsActive(caller))
         {
@@ -133,57 +120,36 @@ public sealed class AccessPolicy(AccessDirectory directory)
             || a.Distribution == Distribution.MembersAndObservers;
     }
 
-    /// <summary>Only the route countries and the centre see a controlled delivery.</summary>
-    public bool CanSeeDelivery(Caller caller, IReadOnlyCollection<string> routeCountries) =>
-        IsActive(caller) && (caller.IsCentreStaff || (IsCountryReader(caller) && CountryMaySeeDelivery(caller.Country, routeCountries)));
-
-    public bool CountryMaySeeDelivery(string country, IReadOnlyCollection<string> routeCountries) =>
-        directory.StatusOf(country) is CountryStatus.Member && routeCountries.Contains(country);
-
-    /// <summary>A case is seen by the centre and by the countries invited to it.</summary>
-    public bool CanSeeCase(Caller caller, CaseAccess access) =>
-        IsActive(caller) && (caller.IsCentreStaff || (IsCountryReader(caller) && CountryMaySeeCase(caller.Country, access)));
-
-    public bool CountryMaySeeCase(string country, CaseAccess access) =>
-        directory.StatusOf(country) is CountryStatus.Member or CountryStatus.Observer && access.Participants.Contains(country);
-
-    public bool CanReadMessage(Caller caller, MessageAccess access) =>
-        IsActive(caller) && (caller.IsCentreStaff || (IsCountryReader(caller) && CountryMayReadMessage(caller.Country, access)));
-
     /// <summary>
-    /// A case message is read by its sender, its recipients and the centre; MEMBERS adds the
-    /// case's accepted member participants, MEMBERS_AND_OBSERVERS all accepted participants.
-    /// Never anyone outside the case but named recipients (forwarded-to countries).
+    /// A filter the database runs before <see cref="CanRead"/> decides, for records whose
+    /// readers are listed in a delimited column (<see cref="IListedRow"/>: a delivery's route):
+    /// everything for the centre, nothing for callers who read nothing, the caller's country's
+    /// rows otherwise.
     /// </summary>
-    public bool CountryMayReadMessage(string country, MessageAccess access)
+    public Expression<Func<T, bool>> Listed<T>(Caller caller) where T : IListedRow
     {
-        var status = directory.StatusOf(country);
-        if (status is null or CountryStatus.Applicant)
+        if (!IsActive(caller))
         {
-            return false;
+            return r => false;
         }
-        if (country == access.Sender || access.Recipients.Contains(country))
+        if (caller.IsCentreStaff)
         {
-            return true;
+            return r => true;
         }
-        return access.Distribution switch
+        if (!IsCountryReader(caller) || directory.StatusOf(caller.Country) is null or CountryStatus.Applicant)
         {
-            Distribution.Members => status == CountryStatus.Member && access.AcceptedParticipants.Contains(country),
-            Distribution.MembersAndObservers => access.AcceptedParticipants.Contains(country),
-            _ => false,
-        };
+            return r => false;
+        }
+        var pattern = "," + caller.Country + ",";
+        return r => r.ListedCountries.Contains(pattern);
     }
 
-    public IReadOnlyList<string> CountriesMayReadMessage(MessageAccess access) =>
-        access.AcceptedParticipants.Concat(access.Recipients).Append(access.Sender).Distinct()
-            .Where(c => CountryMayReadMessage(c, access)).Order(StringComparer.Ordinal).ToList();
-
-    public IReadOnlyList<string> CountriesMaySeeCase(CaseAccess access) =>
-        access.Participants.Where(c => CountryMaySeeCase(c, access)).Order(StringComparer.Ordinal).ToList();
-
     /// <summary>
-    /// Whether the caller may act for <paramref name="country"/> in a case (post, accept,
-    /// acknowledge, decide a forward): its liaison officers and agency systems.
+    /// Whether the caller may act for <paramref name="country"/> in a case or a delivery (post,
+    /// accept, acknowledge, decide a forward, take a delivery's turn): its liaison officers
+    /// and agency systems, while the country is a member or an observer. Whose turn it is in
+    /// a delivery is the delivery's state; that the caller may take that country's turn is
+    /// decided here.
     /// </summary>
     public Decision CanActFor(Caller caller, string country)
     {
@@ -193,9 +159,16 @@ public sealed class AccessPolicy(AccessDirectory directory)
         }
         if (!PosterRoles.Any(caller.Has))
         {
-            return Decision.Deny("only liaison officers and agency systems act in cases");
+            return Decision.Deny("only liaison officers and agency systems act for a country");
         }
-        return caller.Country == country ? Decision.Allow : Decision.Deny($"acts for {caller.Country}, not for {country}");
+        if (caller.Country != country)
+        {
+            return Decision.Deny($"acts for {caller.Country}, not for {country}");
+        }
+        // An applicant, or a country taken out of the directory, no longer acts in anything.
+        return directory.StatusOf(country) is CountryStatus.Member or CountryStatus.Observer
+            ? Decision.Allow
+            : Decision.Deny($"{country} is neither a member nor an observer");
     }
 
     /// <summary>Whether the caller may post a record as originating from <paramref name="country"/>.</summary>

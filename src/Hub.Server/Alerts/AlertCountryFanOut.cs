@@ -6,6 +6,8 @@ using Hub.Server.Data;
 using Hub.Server.Messaging;
 using MassTransit;
 
+using Hub.Server.Records;
+
 namespace Hub.Server.Alerts;
 
 /// <summary>
@@ -18,21 +20,20 @@ public sealed class AlertCountryFanOut(
     AccessPolicy policy,
     GroupCommit writes,
     HubDbContext db,
+    AlertFeedKind kind,
     TimeProvider clock) : IConsumer<AlertPosted>
 {
     public const string QueueName = "hub-country-fanout";
-    private const string ConsumerName = "alert-country-fanout";
 
     public async Task Consume(ConsumeContext<AlertPosted> context)
     {
         var message = context.Message;
-        var alert = AlertMapping.Parser.Parse<Contracts.V1.SeizureAlert>(message.AlertJson);
-        var countries = policy.EntitledCountries(RecordAccess.Of(alert));
+        var alert = ProtoJson.Parser.Parse<Contracts.V1.SeizureAlert>(message.AlertJson);
+        var alertEvent = new Contracts.V1.AlertEvent { EventId = message.EventId.ToString(), Sequence = message.Sequence, Alert = alert };
         using var json = JsonDocument.Parse(message.AlertJson);
-        var countryEvent = new CountryEvent(CountryQueues.Schema, message.EventId, "alert.posted", message.Sequence,
-            alert.ReceivedAt.ToDateTimeOffset(), json.RootElement.Clone());
-        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, clock, ConsumerName, message.EventId, countries, countryEvent,
-            "alert.fan-out", "alert", alert.Id, string.Join(',', countries), context.CancellationToken);
+        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, policy, clock, kind, alertEvent,
+            item => new CountryEvent(CountryQueues.Schema, message.EventId, "alert.posted", message.Sequence, alert.ReceivedAt.ToDateTimeOffset(), json.RootElement.Clone()),
+            context.CancellationToken);
     }
 }
 

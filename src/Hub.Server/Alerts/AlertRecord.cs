@@ -1,4 +1,6 @@
 using Hub.Contracts.V1;
+using Hub.Server.Access;
+using Hub.Server.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -9,8 +11,10 @@ namespace Hub.Server.Alerts;
 /// JSON of <c>SeizureAlertContent</c>, normalised quantities filled in); the other columns
 /// are the parts the hub filters, pages and controls access on.
 /// </summary>
-public sealed class AlertRecord
+public sealed class AlertRecord : IFeedRow, IReleasedRow
 {
+    Guid IFeedRow.EventId => PostedEventId;
+
     /// <summary>The feed position; the primary key, so the database assigns it in insert order.</summary>
     public long Sequence { get; set; }
     public Guid Id { get; set; }

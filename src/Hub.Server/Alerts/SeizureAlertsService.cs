@@ -1,15 +1,10 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Threading.Channels;
-using Google.Protobuf;
 using Grpc.Core;
-using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Audit;
 using Hub.Server.Data;
-using Hub.Server.Idempotency;
-using Hub.Server.Messaging;
+using Hub.Server.ErrorHandling;
+using Hub.Server.Records;
 using Hub.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,12 +13,13 @@ namespace Hub.Server.Alerts;
 /// <summary>The <c>hub.v1.SeizureAlerts</c> gRPC service.</summary>
 public sealed class SeizureAlertsService(
     HubDbContext db,
-    AlertFeed feed,
-    OutboxSignal outboxSignal,
     AccessPolicy policy,
     AccessDirectory directory,
     GroupCommit writes,
-    IHostApplicationLifetime lifetime,
+    RecordPipeline pipeline,
+    FeedWatcher watcher,
+    AlertFeedKind kind,
+    NodeFeed<FeedItem<AlertEvent>> feed,
     TimeProvider clock) : SeizureAlerts.SeizureAlertsBase
 {
     internal const string RecordType = "alert";
@@ -35,100 +31,48 @@ public sealed class SeizureAlertsService(
 
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
-    private const int ReplayBatch = 500;
 
     public override async Task<PostAlertResponse> PostAlert(PostAlertRequest request, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
         var caller = CallerOf(context);
-        var now = clock.GetUtcNow();
-        var errors = AlertValidator.Validate(request, now);
+        var errors = AlertValidator.Validate(request, clock.GetUtcNow());
         if (request.Alert is not null)
         {
             AlertDirectoryChecks.Check(directory, request.Alert, errors);
         }
-        if (errors.Any)
-        {
-            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Invalid, null, errors.All[0].ToString(), ct);
-            errors.ThrowIfAny();
-        }
+        errors.ThrowIfAny();
         var decision = policy.CanPostFor(caller, request.Alert!.ReportingCountry);
         if (!decision.Allowed)
         {
-            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Denied, null, decision.Reason, ct);
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"alert.reporting_country: {decision.Reason}"));
+            throw HubException.Denied(decision.Reason, RecordType, field: "alert.reporting_country").For("alert.post");
         }
 
-        var content = request.Alert!.Clone();
-        foreach (var item in content.Items)
+        var asSent = request.Alert!.Clone();
+        foreach (var item in asSent.Items)
         {
             // Output-only fields: whatever a client sent there is not part of its alert.
             item.NormalizedQuantity = 0;
             item.NormalizedDimension = QuantityDimension.Unspecified;
         }
-        var contentHash = IdempotentWrites.HashOf(content);
+        var content = asSent.Clone();
         foreach (var item in content.Items)
         {
             (item.NormalizedQuantity, item.NormalizedDimension) = Quantities.Normalize(item.Quantity, item.Unit);
         }
-
-        // A retry (the key is taken) is found inside the group commit, with the keys of every
-        // write of the batch in one query, rather than by a query of its own for every post.
-        var keyScope = KeyScope(content.ReportingCountry);
-        var write = new AlertWrite(caller, content, now.UtcDateTime, (keyScope, request.IdempotencyKey, contentHash));
-        try
-        {
-            var stored = await writes.WriteAsync(write);
-            outboxSignal.Notify();
-            return new PostAlertResponse { Alert = stored, Duplicate = false };
-        }
-        catch (Exception ex) when (ex is IdempotencyKeyTakenException or DbUpdateException)
-        {
-            // A retry, or a concurrent call with the same key on another node won the race
-            // (the primary key refused ours): answer as its retry.
-            return await FindEarlierAsync(caller, keyScope, request.IdempotencyKey, contentHash, ct) ?? throw new InvalidOperationException("the alert could not be stored", ex);
-        }
-    }
-
-    /// <summary>Keys are scoped to the reporting country: two countries may pick the same key.</summary>
-    private static string KeyScope(string country) => "alert:" + country;
-
-    /// <summary>The response to a retried post, or null for a first one.</summary>
-    private async Task<PostAlertResponse?> FindEarlierAsync(Caller caller, string scope, string key, string contentHash, CancellationToken ct)
-    {
-        string? recordId;
-        try
-        {
-            recordId = await IdempotentWrites.FindAsync(db, scope, key, contentHash, "idempotency_key", ct);
-        }
-        catch (RpcException)
-        {
-            await AuditAsync(caller, Channels.Grpc, "alert.post", AuditOutcomes.Invalid, null, "idempotency key reused for different content", ct);
-            throw;
-        }
-        if (recordId is null)
-        {
-            return null;
-        }
-        var id = Guid.Parse(recordId);
-        var earlier = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == id, ct);
-        await AuditAsync(caller, Channels.Grpc, "alert.post-retry", AuditOutcomes.Allowed, recordId, "same idempotency key: the stored alert is returned", ct);
-        return new PostAlertResponse { Alert = AlertMapping.ToProto(earlier), Duplicate = true };
+        return await pipeline.WriteAsync(caller, new PostAlertChange(asSent, content, request.IdempotencyKey), context.CancellationToken);
     }
 
     public override async Task<SeizureAlert> GetAlert(GetAlertRequest request, ServerCallContext context)
     {
         if (!Guid.TryParse(request.Id, out var id))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "id: must be a UUID"));
+            throw HubException.Invalid("id", "must be a UUID");
         }
         var caller = CallerOf(context);
         var record = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken);
-        if (record is null || !policy.CanRead(caller, RecordAccess.Of(record)))
+        if (record is null || !policy.CanRead(caller, AlertMapping.AccessOf(record)))
         {
-            // The same answer whether it does not exist or may not be seen: no hint either way.
-            await AuditAsync(caller, Channels.Grpc, "alert.read", AuditOutcomes.Denied, id.ToString(), record is null ? "no such alert" : "not released to the caller", context.CancellationToken);
-            throw new RpcException(new Status(StatusCode.NotFound, $"alert {id} not found"));
+            throw HubException.NotFound(null, $"alert {id}", RecordType, id.ToString(), record is null ? "no such alert" : "not released to the caller").For("alert.read");
         }
         await AuditAsync(caller, Channels.Grpc, "alert.read", AuditOutcomes.Allowed, id.ToString(), null, context.CancellationToken);
         return AlertMapping.ToProto(record);
@@ -169,7 +113,7 @@ public sealed class SeizureAlertsService(
         errors.ThrowIfAny();
 
         var caller = CallerOf(context);
-        var query = db.Alerts.AsNoTracking().Where(policy.ReadableAlerts(caller));
+        var query = db.Alerts.AsNoTracking().Where(policy.Readable<AlertRecord>(caller));
         if (request.ReportingCountry.Length > 0)
         {
             query = query.Where(a => a.ReportingCountry == request.ReportingCountry);
@@ -207,112 +151,6 @@ public sealed class SeizureAlertsService(
         return response;
     }
 
-    public override async Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<AlertEvent> responseStream, ServerCallContext context)
-    {
-        // A node shutting down ends its streams at once, telling watchers where to resume on
-        // another node, rather than holding the shutdown until they leave.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        var ct = stopping.Token;
-        var caller = CallerOf(context);
-        var readable = policy.ReadableAlerts(caller);
-        // Subscribe before replaying: whatever is posted during the replay is buffered and
-        // then either skipped (already replayed) or sent, so nothing falls in between.
-        using var subscription = feed.Subscribe();
-        var progress = new WatchProgress(request.AfterSequence);
-        try
-        {
-            if (progress.Last >= 0)
-            {
-                await ReplayAsync(readable, progress, long.MaxValue, responseStream, ct);
-            }
-            await foreach (var alertEvent in subscription.Reader.ReadAllAsync(ct))
-            {
-                if (!policy.IsActive(caller))
-                {
-                    throw new RpcException(new Status(StatusCode.PermissionDenied, "the account was disabled"));
-                }
-                if (progress.Last >= 0 && alertEvent.Sequence > progress.Last + 1)
-                {
-                    // A gap: events this node has not seen (yet). The database has them.
-                    await ReplayAsync(readable, progress, alertEvent.Sequence - 1, responseStream, ct);
-                }
-                if (alertEvent.Sequence <= progress.Last)
-                {
-                    continue;
-                }
-                progress.Last = alertEvent.Sequence;
-                if (policy.CanRead(caller, RecordAccess.Of(alertEvent.Alert)))
-                {
-                    await responseStream.WriteAsync(alertEvent, ct);
-                    progress.Delivered(alertEvent.Sequence);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable,
-                string.Create(CultureInfo.InvariantCulture, $"this hub node is shutting down; reconnect with after_sequence={progress.Last} to resume")));
-        }
-        catch (Exception ex) when ((ex as SlowWatcherException ?? ex.InnerException as SlowWatcherException) is { } slow)
-        {
-            // A closed channel hands its exception to the reader, directly or wrapped.
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                string.Create(CultureInfo.InvariantCulture, $"{slow.Message}; reconnect with after_sequence={progress.Last} to resume")));
-        }
-        finally
-        {
-            await AuditAsync(caller, Channels.GrpcStream, "alert.watch", AuditOutcomes.Allowed, null, progress.Describe(request.AfterSequence), CancellationToken.None);
-        }
-    }
-
-    /// <summary>Where a watch stands: the last sequence considered, and what it delivered.</summary>
-    private sealed class WatchProgress(long after)
-    {
-        public long Last { get; set; } = after;
-        public long Count { get; private set; }
-        public long First { get; private set; }
-        public long LastDelivered { get; private set; }
-
-        public void Delivered(long sequence)
-        {
-            if (Count++ == 0)
-            {
-                First = sequence;
-            }
-            LastDelivered = sequence;
-        }
-
-        public string Describe(long requestedAfter) => Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"after_sequence {requestedAfter}; delivered nothing")
-            : string.Create(CultureInfo.InvariantCulture, $"after_sequence {requestedAfter}; delivered {Count} alerts, sequences {First}..{LastDelivered}");
-    }
-
-    private async Task ReplayAsync(System.Linq.Expressions.Expression<Func<AlertRecord, bool>> readable, WatchProgress progress, long upTo, IServerStreamWriter<AlertEvent> stream, CancellationToken ct)
-    {
-        while (true)
-        {
-            var from = progress.Last;
-            var batch = await db.Alerts.AsNoTracking()
-                .Where(readable)
-                .Where(a => a.Sequence > from && a.Sequence <= upTo)
-                .OrderBy(a => a.Sequence)
-                .Take(ReplayBatch)
-                .ToListAsync(ct);
-            foreach (var record in batch)
-            {
-                await stream.WriteAsync(AlertMapping.ToEvent(record), ct);
-                progress.Last = record.Sequence;
-                progress.Delivered(record.Sequence);
-            }
-            if (batch.Count < ReplayBatch)
-            {
-                // Nothing readable left up to here; what is not readable is passed over too.
-                if (upTo != long.MaxValue)
-                {
-                    progress.Last = Math.Max(progress.Last, upTo);
-                }
-                return;
-            }
-        }
-    }
+    public override Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<AlertEvent> responseStream, ServerCallContext context) =>
+        watcher.WatchAsync(kind, feed, request.AfterSequence, null, responseStream, context);
 }

@@ -41,11 +41,21 @@ public sealed class AuditChain(TimeProvider clock)
         AddEntries(db, await db.AuditHeads.SingleAsync(h => h.Id == 1, cancellationToken), events);
     }
 
-    /// <summary><see cref="AppendAsync"/> for the group commit's own thread, which calls the database synchronously.</summary>
-    public void Append(HubDbContext db, IReadOnlyList<AuditEvent> events)
+    /// <summary>
+    /// Takes the head row's lock as the first statement of the group commit's transaction, so
+    /// that transactions on every node run one after the other from their start: feed rows
+    /// then get their identity values in commit order on any provider (decisions/0012).
+    /// </summary>
+    public static void Lock(HubDbContext db)
     {
         RequireTransaction(db);
         db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdate(s => s.SetProperty(h => h.Version, h => h.Version + 1));
+    }
+
+    /// <summary><see cref="AppendAsync"/> for the group commit's own thread, after <see cref="Lock"/>.</summary>
+    public void Append(HubDbContext db, IReadOnlyList<AuditEvent> events)
+    {
+        RequireTransaction(db);
         AddEntries(db, db.AuditHeads.Single(h => h.Id == 1), events);
     }
 

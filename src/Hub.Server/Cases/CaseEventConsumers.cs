@@ -3,55 +3,41 @@ using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Alerts;
-using Hub.Server.Audit;
 using Hub.Server.Data;
-using Hub.Server.LiveFeed;
 using Hub.Server.Messaging;
+using Hub.Server.Records;
 using MassTransit;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Cases;
 
-/// <summary>
-/// On every node's live-feed queue: pushes case events to the people connected to this node
-/// (SignalR <c>caseEvent</c>, to the centre and to the countries the event was released to)
-/// and to this node's open WatchCases streams.
-/// </summary>
-public sealed class CaseEventLiveConsumer(CaseFeed feed, IHubContext<FeedHub> hub, LiveFeedDeduplication deduplication) : IConsumer<CaseEventOccurred>
+/// <summary>On every node's live-feed queue: hands each case event to the shared live push path.</summary>
+public sealed class CaseEventLiveConsumer(LivePushes pushes, CaseFeedKind kind, NodeFeed<FeedItem<CaseEvent>> feed) : IConsumer<CaseEventOccurred>
 {
     public async Task Consume(ConsumeContext<CaseEventOccurred> context)
     {
         var message = context.Message;
-        if (!deduplication.Ids.TryAdd(message.EventId))
-        {
-            return;
-        }
-        feed.Publish(new LiveCaseEvent(AlertMapping.Parser.Parse<CaseEvent>(message.EventJson), message.VisibleTo));
-        using var document = JsonDocument.Parse(message.EventJson);
-        string[] groups = [FeedHub.CentreGroup, .. message.VisibleTo.Select(FeedHub.CountryGroup)];
-        await hub.Clients.Groups(groups).SendAsync(FeedHub.CaseEventMethod, document.RootElement.Clone(), context.CancellationToken);
+        await pushes.EnqueueAsync(kind, feed, message.EventId, ProtoJson.Parser.Parse<CaseEvent>(message.EventJson), message.EventJson, context.CancellationToken);
     }
 }
 
 /// <summary>
-/// Puts each case event on the queue of every country it was released to, in order, once
-/// (inbox), beside <see cref="AlertCountryFanOut"/> on the same single-active-consumer queue.
+/// Puts each case event on the queue of every country the policy entitles to it when it
+/// is fanned out, beside the alerts' fan-out on the same single-active-consumer queue.
 /// </summary>
-public sealed class CaseCountryFanOut(CountryQueues queues, GroupCommit writes, HubDbContext db, TimeProvider clock) : IConsumer<CaseEventOccurred>
+public sealed class CaseCountryFanOut(CountryQueues queues, AccessPolicy policy, GroupCommit writes, HubDbContext db, CaseFeedKind kind, TimeProvider clock)
+    : IConsumer<CaseEventOccurred>
 {
-    private const string ConsumerName = "case-country-fanout";
-
     public async Task Consume(ConsumeContext<CaseEventOccurred> context)
     {
         var message = context.Message;
         using var json = JsonDocument.Parse(message.EventJson);
-        var countryEvent = new CountryEvent(CountryQueues.Schema, message.EventId, "case." + message.Type, message.Sequence, clock.GetUtcNow(), null)
-        {
-            Case = json.RootElement.Clone(),
-        };
-        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, clock, ConsumerName, message.EventId, message.VisibleTo, countryEvent,
-            "case.fan-out", "case", message.CaseId.ToString(), $"{message.Type} to {string.Join(',', message.VisibleTo)}", context.CancellationToken);
+        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, policy, clock, kind, ProtoJson.Parser.Parse<CaseEvent>(message.EventJson),
+            item => new CountryEvent(CountryQueues.Schema, message.EventId, "case." + message.Type, message.Sequence, clock.GetUtcNow(), null)
+            {
+                Case = json.RootElement.Clone(),
+            },
+            context.CancellationToken);
     }
 }
 
@@ -69,9 +55,10 @@ public sealed class CaseCountryFanOutDefinition : ConsumerDefinition<CaseCountry
 
 /// <summary>
 /// Raises an escalation once for each request for information whose reply is overdue. Runs
-/// on every node; the conditional update makes exactly one of them raise it.
+/// on every node; the change re-reads the message inside the commit (which every node's
+/// commits take in turn), so exactly one of them raises it.
 /// </summary>
-public sealed class OverdueRequestsTimer(IServiceScopeFactory scopes, AccessPolicy policy, OutboxSignal signal, TimeProvider clock) : BackgroundService
+public sealed class OverdueRequestsTimer(IServiceScopeFactory scopes, RecordPipeline pipeline, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -94,38 +81,42 @@ public sealed class OverdueRequestsTimer(IServiceScopeFactory scopes, AccessPoli
 
     internal async Task<int> RaiseDueAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var due = await db.Set<CaseMessageRecord>().AsNoTracking()
-            .Where(m => m.AwaitingReply && m.OverdueAtUtc == null && m.ReplyDueAtUtc != null && m.ReplyDueAtUtc < now)
-            .Select(m => m.Id).Take(100).ToListAsync(ct);
+        List<Guid> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            due = await db.Set<CaseMessageRecord>().AsNoTracking()
+                .Where(m => m.AwaitingReply && m.OverdueAtUtc == null && m.ReplyDueAtUtc != null && m.ReplyDueAtUtc < now)
+                .Select(m => m.Id).Take(100).ToListAsync(ct);
+        }
         var raised = 0;
         foreach (var id in due)
         {
-            var strategy = db.Database.CreateExecutionStrategy();
-            raised += await strategy.ExecuteAsync(async () =>
-            {
-                db.ChangeTracker.Clear();
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var claimed = await db.Set<CaseMessageRecord>().Where(m => m.Id == id && m.OverdueAtUtc == null && m.AwaitingReply)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.OverdueAtUtc, now), ct);
-                if (claimed == 1)
-                {
-                    var message = await db.Set<CaseMessageRecord>().Include(m => m.Receipts).Include(m => m.Attachments).AsNoTracking().FirstAsync(m => m.Id == id, ct);
-                    var owner = await db.Set<CaseRecord>().Include(c => c.Participants).AsNoTracking().FirstAsync(c => c.Id == message.CaseId, ct);
-                    await CaseEventLog.AppendAsync(db, owner.Id, "rfi.overdue", policy.CountriesMayReadMessage(CaseMapping.AccessOf(message, owner)),
-                        new CaseEvent { Message = CaseMapping.ToProto(message) }, now, ct);
-                    await db.SaveChangesAsync(ct);
-                }
-                await transaction.CommitAsync(ct);
-                return claimed;
-            });
-        }
-        if (raised > 0)
-        {
-            signal.Notify();
+            var answer = await pipeline.WriteAsync(Caller.System, new OverdueChange(id), ct, Channels.System);
+            raised += answer.Value ? 1 : 0;
         }
         return raised;
+    }
+
+    /// <summary>Marks one request overdue and raises rfi.overdue, unless another node did first.</summary>
+    private sealed class OverdueChange(Guid messageId) : SystemChange
+    {
+        public override string Action => "rfi.overdue";
+        public override string RecordType => "case-message";
+
+        public override Func<Google.Protobuf.WellKnownTypes.BoolValue> Apply(RecordContext context)
+        {
+            var message = context.Db.Set<CaseMessageRecord>().Include(m => m.Receipts).Include(m => m.Attachments).First(m => m.Id == messageId);
+            if (!message.AwaitingReply || message.OverdueAtUtc is not null || message.ReplyDueAtUtc is not { } dueAt || dueAt >= context.NowUtc)
+            {
+                context.Audit(Action, RecordType, messageId.ToString(), "already raised, or answered");
+                return () => new() { Value = false };
+            }
+            message.OverdueAtUtc = context.NowUtc;
+            CaseFeedKind.Raise(context, message.CaseId, "rfi.overdue", new CaseEvent { Message = CaseMapping.ToProto(message) });
+            context.Audit(Action, RecordType, messageId.ToString(), $"reply was due {dueAt:O}");
+            return () => new() { Value = true };
+        }
     }
 }

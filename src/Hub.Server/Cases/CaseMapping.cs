@@ -61,10 +61,25 @@ public static class CaseMapping
         return proto;
     }
 
-    public static MessageAccess AccessOf(CaseMessageRecord m, CaseRecord c) =>
-        new(m.SenderCountry, m.RecipientList, m.Distribution, c.Participants.Where(p => p.State == ParticipationState.Accepted).Select(p => p.Country).ToList());
+    /// <summary>
+    /// A message is read by its sender, its recipients (forwarded-to countries included) and,
+    /// by its distribution, the case's accepted participants; never by a country removed from
+    /// the case.
+    /// </summary>
+    public static RecordAccess AccessOf(CaseMessageRecord m, CaseRecord c) => new(m.SenderCountry, m.Distribution, m.RecipientList)
+    {
+        Circle = [.. c.Participants.Where(p => p.State == ParticipationState.Accepted).Select(p => p.Country)],
+        Excluded = Removed(c),
+    };
 
-    public static CaseAccess AccessOf(CaseRecord c) => new(c.OwnerCountry, c.Participants.Select(p => p.Country).ToList());
+    /// <summary>A case is seen by its owner and the countries invited to it, until they are removed.</summary>
+    public static RecordAccess AccessOf(CaseRecord c) =>
+        new(c.OwnerCountry, Distribution.Addressed, [.. c.Participants.Where(p => p.State != ParticipationState.Removed).Select(p => p.Country)])
+        {
+            Excluded = Removed(c),
+        };
+
+    private static string[] Removed(CaseRecord c) => [.. c.Participants.Where(p => p.State == ParticipationState.Removed).Select(p => p.Country)];
 
     private static Timestamp Utc(DateTime value) => Timestamp.FromDateTime(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

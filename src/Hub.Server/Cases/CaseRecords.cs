@@ -1,4 +1,5 @@
 using Hub.Contracts.V1;
+using Hub.Server.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -95,19 +96,13 @@ public sealed class ForwardRecord
 
 /// <summary>
 /// The case event feed: each event as it was sent (proto3 JSON of <c>hub.v1.CaseEvent</c>),
-/// and the countries the access policy released it to when it happened. Replays and live
-/// delivery read the same snapshot.
+/// with the case and the message it concerns. Who receives it is decided when it is sent,
+/// from the case's and the message's current state.
 /// </summary>
-public sealed class CaseEventRecord
+public sealed class CaseEventRecord : FeedEventRow
 {
-    public long Sequence { get; set; }
-    public Guid EventId { get; set; }
     public Guid CaseId { get; set; }
-    public required string Type { get; set; }
-    /// <summary>Comma-separated countries whose readers may see it (the centre always may).</summary>
-    public required string VisibleTo { get; set; }
-    public string PayloadJson { get; set; } = "";
-    public DateTime AtUtc { get; set; }
+    public Guid? MessageId { get; set; }
 }
 
 internal sealed class CaseConfigurations :
@@ -197,6 +192,5 @@ internal sealed class CaseConfigurations :
         b.HasIndex(e => e.EventId).IsUnique();
         b.HasIndex(e => new { e.CaseId, e.Sequence });
         b.Property(e => e.Type).HasMaxLength(40);
-        b.Property(e => e.VisibleTo).HasMaxLength(2000);
     }
 }

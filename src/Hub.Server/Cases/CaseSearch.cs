@@ -13,12 +13,13 @@ public static class CaseSearch
 {
     public const string FtsTable = "CaseMessageSearch";
 
-    public static async Task IndexAsync(HubDbContext db, CaseMessageRecord message, CancellationToken cancellationToken)
+    /// <summary>Indexes a new message inside the transaction that stores it (the group commit's, synchronous).</summary>
+    public static void Index(HubDbContext db, CaseMessageRecord message)
     {
         if (db.Database.IsSqlite())
         {
             var id = message.Id.ToString();
-            await db.Database.ExecuteSqlAsync($"INSERT INTO CaseMessageSearch (MessageId, Subject, Body) VALUES ({id}, {message.Subject}, {message.Body})", cancellationToken);
+            db.Database.ExecuteSql($"INSERT INTO CaseMessageSearch (MessageId, Subject, Body) VALUES ({id}, {message.Subject}, {message.Body})");
         }
     }
 

@@ -37,6 +37,13 @@ public abstract class GroupWrite<T>
     /// (an alert's sequence): outbox rows then follow the order of what they announce.
     /// </summary>
     protected internal virtual long Order => 0;
+
+    /// <summary>
+    /// Whether <see cref="Stage"/> may refuse with a <see cref="ErrorHandling.HubException"/>
+    /// after reading the current state; such a write is checked for having changed nothing
+    /// before it refused.
+    /// </summary>
+    protected internal virtual bool MayRefuse => false;
 }
 
 /// <summary>
@@ -173,14 +180,15 @@ public sealed partial class GroupCommit : IAsyncDisposable
         {
             db.ChangeTracker.Clear();
             using var transaction = db.Database.BeginTransaction();
+            AuditChain.Lock(db);
             var taken = TakenKeys(db, batch);
             var staged = new List<IQueued>(batch.Count);
             foreach (var queued in batch)
             {
+                queued.Refusal = null;
                 queued.KeyTaken = queued.IdempotencyKey is { } key && !taken.Add(key);
-                if (!queued.KeyTaken)
+                if (!queued.KeyTaken && StageOrRefuse(db, queued, batch.Count))
                 {
-                    queued.Stage(db);
                     staged.Add(queued);
                 }
             }
@@ -193,14 +201,37 @@ public sealed partial class GroupCommit : IAsyncDisposable
             if (audit.Count > 0)
             {
                 _chain.Append(db, audit);
-                db.SaveChanges();
             }
+            db.SaveChanges();
             transaction.Commit();
         });
         _commits.Add(1);
         _writes.Add(batch.Count);
         _commitTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
+
+    /// <summary>
+    /// Stages one write; a write that refuses (a <see cref="ErrorHandling.HubException"/>,
+    /// thrown before it changed anything) fails alone and the batch goes on. One that changed
+    /// tracked rows before refusing fails the batch, which is then retried write by write,
+    /// where its rollback discards them.
+    /// </summary>
+    private static bool StageOrRefuse(HubDbContext db, IQueued queued, int batchSize)
+    {
+        var changedBefore = queued.MayRefuse ? Changed(db) : 0;
+        try
+        {
+            queued.Stage(db);
+            return true;
+        }
+        catch (ErrorHandling.HubException refusal) when (batchSize == 1 || Changed(db) == changedBefore)
+        {
+            queued.Refusal = refusal;
+            return false;
+        }
+    }
+
+    private static int Changed(HubDbContext db) => db.ChangeTracker.Entries().Count(e => e.State != EntityState.Unchanged);
 
     /// <summary>The batch's idempotency keys that are already stored.</summary>
     private static HashSet<(string Scope, string Key)> TakenKeys(HubDbContext db, IReadOnlyList<IQueued> batch)
@@ -234,6 +265,8 @@ public sealed partial class GroupCommit : IAsyncDisposable
     {
         (string Scope, string Key)? IdempotencyKey { get; }
         bool KeyTaken { get; set; }
+        bool MayRefuse { get; }
+        ErrorHandling.HubException? Refusal { get; set; }
         long Order { get; }
         void Stage(HubDbContext db);
         void Complete(HubDbContext db, List<AuditEvent> audit);
@@ -250,13 +283,19 @@ public sealed partial class GroupCommit : IAsyncDisposable
 
         public (string Scope, string Key)? IdempotencyKey => write.IdempotencyKey;
         public bool KeyTaken { get; set; }
+        public bool MayRefuse => write.MayRefuse;
+        public ErrorHandling.HubException? Refusal { get; set; }
         public long Order => write.Order;
         public void Stage(HubDbContext db) => write.Stage(db);
         public void Complete(HubDbContext db, List<AuditEvent> audit) => _result = write.Complete(db, audit);
 
         public void Succeed()
         {
-            if (KeyTaken)
+            if (Refusal is not null)
+            {
+                Completion.TrySetException(Refusal);
+            }
+            else if (KeyTaken)
             {
                 Completion.TrySetException(new IdempotencyKeyTakenException(IdempotencyKey!.Value.Scope, IdempotencyKey.Value.Key));
             }

@@ -3,6 +3,7 @@ using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Alerts;
+using Hub.Server.Records;
 using Hub.Server.Audit;
 using Hub.Server.Data;
 using Hub.Server.LiveFeed;
@@ -11,40 +12,33 @@ using MassTransit;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 
+
 namespace Hub.Server.Deliveries;
 
-/// <summary>On every node: delivery steps to SignalR (<c>deliveryEvent</c>) and to open Watch streams.</summary>
-public sealed class DeliveryEventLiveConsumer(DeliveryFeed feed, IHubContext<FeedHub> hub, LiveFeedDeduplication deduplication) : IConsumer<DeliveryEventOccurred>
+/// <summary>On every node's live-feed queue: hands each delivery step to the shared live push path.</summary>
+public sealed class DeliveryEventLiveConsumer(LivePushes pushes, DeliveryFeedKind kind, NodeFeed<FeedItem<DeliveryEvent>> feed) : IConsumer<DeliveryEventOccurred>
 {
     public async Task Consume(ConsumeContext<DeliveryEventOccurred> context)
     {
         var message = context.Message;
-        if (!deduplication.Ids.TryAdd(message.EventId))
-        {
-            return;
-        }
-        feed.Publish(new LiveDeliveryEvent(AlertMapping.Parser.Parse<DeliveryEvent>(message.EventJson), message.VisibleTo));
-        using var document = JsonDocument.Parse(message.EventJson);
-        string[] groups = [FeedHub.CentreGroup, .. message.VisibleTo.Select(FeedHub.CountryGroup)];
-        await hub.Clients.Groups(groups).SendAsync(FeedHub.DeliveryEventMethod, document.RootElement.Clone(), context.CancellationToken);
+        await pushes.EnqueueAsync(kind, feed, message.EventId, ProtoJson.Parser.Parse<DeliveryEvent>(message.EventJson), message.EventJson, context.CancellationToken);
     }
 }
 
-/// <summary>Delivery steps onto each route country's queue, in order, once (inbox).</summary>
-public sealed class DeliveryCountryFanOut(CountryQueues queues, GroupCommit writes, HubDbContext db, TimeProvider clock) : IConsumer<DeliveryEventOccurred>
+/// <summary>Delivery steps onto the queue of each route country the policy entitles when it is fanned out, in order, once.</summary>
+public sealed class DeliveryCountryFanOut(CountryQueues queues, AccessPolicy policy, GroupCommit writes, HubDbContext db, DeliveryFeedKind kind, TimeProvider clock)
+    : IConsumer<DeliveryEventOccurred>
 {
-    private const string ConsumerName = "delivery-country-fanout";
-
     public async Task Consume(ConsumeContext<DeliveryEventOccurred> context)
     {
         var message = context.Message;
         using var json = JsonDocument.Parse(message.EventJson);
-        var countryEvent = new CountryEvent(CountryQueues.Schema, message.EventId, "delivery." + message.Type, message.Sequence, clock.GetUtcNow(), null)
-        {
-            Delivery = json.RootElement.Clone(),
-        };
-        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, clock, ConsumerName, message.EventId, message.VisibleTo, countryEvent,
-            "delivery.fan-out", "delivery", message.DeliveryId.ToString(), $"{message.Type} to {string.Join(',', message.VisibleTo)}", context.CancellationToken);
+        await CountryFanOuts.DeliverOnceAsync(db, queues, writes, policy, clock, kind, ProtoJson.Parser.Parse<DeliveryEvent>(message.EventJson),
+            item => new CountryEvent(CountryQueues.Schema, message.EventId, "delivery." + message.Type, message.Sequence, clock.GetUtcNow(), null)
+            {
+                Delivery = json.RootElement.Clone(),
+            },
+            context.CancellationToken);
     }
 }
 
@@ -66,7 +60,7 @@ public sealed class DeliveryCountryFanOutDefinition : ConsumerDefinition<Deliver
 /// in the database (it survives restarts) and a conditional update lets exactly one node
 /// raise each escalation.
 /// </summary>
-public sealed class DeliveryDeadlinesTimer(IServiceScopeFactory scopes, OutboxSignal signal, TimeProvider clock) : BackgroundService
+public sealed class DeliveryDeadlinesTimer(IServiceScopeFactory scopes, RecordPipeline pipeline, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -77,10 +71,7 @@ public sealed class DeliveryDeadlinesTimer(IServiceScopeFactory scopes, OutboxSi
         {
             try
             {
-                if (await RaiseDueAsync(stoppingToken) > 0)
-                {
-                    signal.Notify();
-                }
+                await RaiseDueAsync(stoppingToken);
             }
 #pragma warning disable CA1031 // A failed pass is retried on the next tick.
             catch (Exception) when (!stoppingToken.IsCancellationRequested)
@@ -92,51 +83,66 @@ public sealed class DeliveryDeadlinesTimer(IServiceScopeFactory scopes, OutboxSi
 
     internal async Task<int> RaiseDueAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        List<Guid> handovers, silent;
         var now = clock.GetUtcNow().UtcDateTime;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            handovers = await db.Set<DeliveryRecord>().AsNoTracking()
+                .Where(d => d.State == DeliveryState.Active && d.HandoverDueAtUtc != null && d.HandoverDueAtUtc < now && d.HandoverEscalatedAtUtc == null)
+                .Select(d => d.Id).Take(100).ToListAsync(ct);
+            silent = await db.Set<DeliveryRecord>().AsNoTracking()
+                .Where(d => d.State == DeliveryState.Active && d.PositionDueAtUtc != null && d.PositionDueAtUtc < now && d.PositionEscalatedAtUtc == null)
+                .Select(d => d.Id).Take(100).ToListAsync(ct);
+        }
         var raised = 0;
-        var handovers = await db.Set<DeliveryRecord>().AsNoTracking()
-            .Where(d => d.State == DeliveryState.Active && d.HandoverDueAtUtc != null && d.HandoverDueAtUtc < now && d.HandoverEscalatedAtUtc == null)
-            .Select(d => d.Id).Take(100).ToListAsync(ct);
         foreach (var id in handovers)
         {
-            raised += await ClaimAsync(db, id, "handover.overdue", now,
-                q => q.Where(d => d.HandoverDueAtUtc != null && d.HandoverDueAtUtc < now && d.HandoverEscalatedAtUtc == null),
-                s => s.SetProperty(d => d.HandoverEscalatedAtUtc, now), ct);
+            raised += (await pipeline.WriteAsync(Caller.System, new EscalationChange(id, handover: true), ct, Channels.System)).Value ? 1 : 0;
         }
-        var silent = await db.Set<DeliveryRecord>().AsNoTracking()
-            .Where(d => d.State == DeliveryState.Active && d.PositionDueAtUtc != null && d.PositionDueAtUtc < now && d.PositionEscalatedAtUtc == null)
-            .Select(d => d.Id).Take(100).ToListAsync(ct);
         foreach (var id in silent)
         {
-            raised += await ClaimAsync(db, id, "position.overdue", now,
-                q => q.Where(d => d.PositionDueAtUtc != null && d.PositionDueAtUtc < now && d.PositionEscalatedAtUtc == null),
-                s => s.SetProperty(d => d.PositionEscalatedAtUtc, now), ct);
+            raised += (await pipeline.WriteAsync(Caller.System, new EscalationChange(id, handover: false), ct, Channels.System)).Value ? 1 : 0;
         }
         return raised;
     }
 
-    private static async Task<int> ClaimAsync(HubDbContext db, Guid id, string type, DateTime now,
-        Func<IQueryable<DeliveryRecord>, IQueryable<DeliveryRecord>> still,
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<DeliveryRecord>> mark, CancellationToken ct)
+    /// <summary>
+    /// One escalation, re-checked inside the commit: every node's commits take turns, so only
+    /// the first node to find it still due raises it.
+    /// </summary>
+    private sealed class EscalationChange(Guid deliveryId, bool handover) : SystemChange
     {
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        public override string Action => handover ? "handover.overdue" : "position.overdue";
+        public override string RecordType => DeliveryFeedKind.RecordType;
+
+        public override Func<Google.Protobuf.WellKnownTypes.BoolValue> Apply(RecordContext context)
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            // The claim: only the node whose update changes the row raises the escalation.
-            var claimed = await still(db.Set<DeliveryRecord>().Where(d => d.Id == id && d.State == DeliveryState.Active)).ExecuteUpdateAsync(mark, ct);
-            if (claimed == 1)
+            var record = context.Db.Set<DeliveryRecord>().First(d => d.Id == deliveryId);
+            var now = context.NowUtc;
+            var due = record.State == DeliveryState.Active && (handover
+                ? record.HandoverDueAtUtc < now && record.HandoverEscalatedAtUtc == null
+                : record.PositionDueAtUtc < now && record.PositionEscalatedAtUtc == null);
+            if (!due)
             {
-                var record = await db.Set<DeliveryRecord>().AsNoTracking().FirstAsync(d => d.Id == id, ct);
-                var delivery = DeliveriesService.Document(record);
-                await DeliveryEvents.AppendAsync(db, id, type, [.. delivery.Legs.Select(l => l.Country)], delivery, now, ct);
-                await db.SaveChangesAsync(ct);
+                context.Audit(Action, RecordType, deliveryId.ToString(), "already raised, or no longer due");
+                return () => new() { Value = false };
             }
-            await transaction.CommitAsync(ct);
-            return claimed;
-        });
+            if (handover)
+            {
+                record.HandoverEscalatedAtUtc = now;
+            }
+            else
+            {
+                record.PositionEscalatedAtUtc = now;
+            }
+            var document = DeliveryFeedKind.Document(record);
+            var respond = DeliveryChange.Store(context, record, document, Action, Action, "escalated to the centre and the route countries");
+            return () =>
+            {
+                respond();
+                return new() { Value = true };
+            };
+        }
     }
 }

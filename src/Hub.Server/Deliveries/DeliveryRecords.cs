@@ -1,4 +1,6 @@
 using Hub.Contracts.V1;
+using Hub.Server.Access;
+using Hub.Server.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -9,12 +11,12 @@ namespace Hub.Server.Deliveries;
 /// (proto3 JSON of <c>hub.v1.ControlledDelivery</c>); the columns are what the hub filters,
 /// and what its deadline timer reads.
 /// </summary>
-public sealed class DeliveryRecord
+public sealed class DeliveryRecord : IListedRow
 {
     public Guid Id { get; set; }
     public required string InitiatingCountry { get; set; }
-    /// <summary>",TJK,KGZ,KAZ,RUS," — delimited so that a country is found with LIKE.</summary>
-    public required string RouteCountries { get; set; }
+    /// <summary>The route, ",TJK,KGZ,KAZ,RUS,": delimited so that the policy's filter finds a country with LIKE.</summary>
+    public required string ListedCountries { get; set; }
     public DeliveryState State { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? HandoverDueAtUtc { get; set; }
@@ -26,16 +28,10 @@ public sealed class DeliveryRecord
     public long Version { get; set; }
 }
 
-/// <summary>The delivery event feed, as stored snapshots (like the case feed).</summary>
-public sealed class DeliveryEventRecord
+/// <summary>The delivery event feed: each step as it was sent (proto3 JSON of <c>hub.v1.DeliveryEvent</c>).</summary>
+public sealed class DeliveryEventRecord : FeedEventRow
 {
-    public long Sequence { get; set; }
-    public Guid EventId { get; set; }
     public Guid DeliveryId { get; set; }
-    public required string Type { get; set; }
-    public required string VisibleTo { get; set; }
-    public string PayloadJson { get; set; } = "";
-    public DateTime AtUtc { get; set; }
 }
 
 internal sealed class DeliveryConfigurations : IEntityTypeConfiguration<DeliveryRecord>, IEntityTypeConfiguration<DeliveryEventRecord>
@@ -45,7 +41,7 @@ internal sealed class DeliveryConfigurations : IEntityTypeConfiguration<Delivery
         b.ToTable("Deliveries");
         b.HasKey(d => d.Id);
         b.Property(d => d.InitiatingCountry).HasMaxLength(16);
-        b.Property(d => d.RouteCountries).HasMaxLength(200);
+        b.Property(d => d.ListedCountries).HasColumnName("RouteCountries").HasMaxLength(200);
         b.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
         b.Property(d => d.Version).IsConcurrencyToken();
         b.HasIndex(d => new { d.State, d.HandoverDueAtUtc });
@@ -60,6 +56,5 @@ internal sealed class DeliveryConfigurations : IEntityTypeConfiguration<Delivery
         b.HasIndex(e => e.EventId).IsUnique();
         b.HasIndex(e => new { e.DeliveryId, e.Sequence });
         b.Property(e => e.Type).HasMaxLength(40);
-        b.Property(e => e.VisibleTo).HasMaxLength(200);
     }
 }

@@ -40,7 +40,14 @@ public sealed class HubException : Exception
     /// The action the audit entry names; the interceptor uses the gRPC method when a thrower
     /// does not name one.
     /// </summary>
-    public string? Action { get; init; }
+    public string? Action { get; private set; }
+
+    /// <summary>Names the audited action; returns the same exception.</summary>
+    public HubException For(string action)
+    {
+        Action = action;
+        return this;
+    }
 
     public static HubException Invalid(IReadOnlyList<FieldError> fields) =>
         new(StatusCode.InvalidArgument, string.Join("; ", fields), fields, null, null, null);
@@ -55,8 +62,9 @@ public sealed class HubException : Exception
         new(StatusCode.NotFound, field is null ? $"{what} not found" : $"{field}: {what} not found",
             field is null ? [] : [new FieldError(field, what + " not found")], recordType, recordId, auditReason);
 
-    public static HubException Denied(string reason, string? recordType = null, string? recordId = null) =>
-        new(StatusCode.PermissionDenied, reason, [], recordType, recordId, null);
+    /// <summary>The caller may not do this; <paramref name="field"/> names what it asked that it may not (a country it does not act for).</summary>
+    public static HubException Denied(string reason, string? recordType = null, string? recordId = null, string? field = null) =>
+        new(StatusCode.PermissionDenied, field is null ? reason : $"{field}: {reason}", field is null ? [] : [new FieldError(field, reason)], recordType, recordId, null);
 
     /// <summary>The request is sound but the record's current state does not allow it.</summary>
     public static HubException FailedPrecondition(string field, string message, string? recordType = null, string? recordId = null) =>

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using Grpc.Core;
-using Hub.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -19,6 +17,8 @@ public sealed class IdempotencyKey
     public required string Key { get; set; }
     public required string RequestHash { get; set; }
     public required string RecordId { get; set; }
+    /// <summary>The answer the first call got (protobuf bytes): every retry gets it again. Null for keys stored before answers were kept.</summary>
+    public byte[]? Response { get; set; }
     public DateTime CreatedAtUtc { get; set; }
 }
 
@@ -40,27 +40,4 @@ internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<Ide
 public static class IdempotentWrites
 {
     public static string HashOf(IMessage request) => Convert.ToHexString(SHA256.HashData(request.ToByteArray()));
-
-    /// <summary>
-    /// The id of the record stored earlier under this key, or null for a first call. A key
-    /// reused for a different request is ALREADY_EXISTS naming <paramref name="field"/>.
-    /// </summary>
-    public static async Task<string?> FindAsync(HubDbContext db, string scope, string key, string requestHash, string field, CancellationToken cancellationToken)
-    {
-        var earlier = await db.IdempotencyKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Scope == scope && k.Key == key, cancellationToken);
-        if (earlier is null)
-        {
-            return null;
-        }
-        if (earlier.RequestHash != requestHash)
-        {
-            throw new RpcException(new Status(StatusCode.AlreadyExists,
-                $"{field}: already used for a different request; use a new key for a new record"));
-        }
-        return earlier.RecordId;
-    }
-
-    /// <summary>Remembers the key with the record, in the write's own transaction.</summary>
-    public static void Remember(HubDbContext db, string scope, string key, string requestHash, string recordId, DateTime nowUtc) =>
-        db.IdempotencyKeys.Add(new IdempotencyKey { Scope = scope, Key = key, RequestHash = requestHash, RecordId = recordId, CreatedAtUtc = nowUtc });
 }

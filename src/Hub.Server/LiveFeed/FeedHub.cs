@@ -16,9 +16,9 @@ public sealed class FeedHub(AccessPolicy policy, GroupCommit writes, FeedConnect
     public const string AlertPostedMethod = "alertPosted";
     public const string CaseEventMethod = "caseEvent";
     public const string DeliveryEventMethod = "deliveryEvent";
-    public const string CentreGroup = "centre";
+    public const string CentreGroup = FeedGroups.Centre;
 
-    public static string CountryGroup(string country) => "country:" + country;
+    public static string CountryGroup(string country) => FeedGroups.Country(country);
 
     public override async Task OnConnectedAsync()
     {

@@ -16,8 +16,6 @@ public static class BusSetup
         services.AddSingleton(node);
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxDispatcher>();
-        services.AddSingleton<LiveFeedDeduplication>();
-        services.AddSingleton<AlertPushes>();
 
         // Every node needs its own copy of every live event, so its live-feed queue is named
         // after the node and deleted with it (RabbitMQ auto-delete, non-durable).

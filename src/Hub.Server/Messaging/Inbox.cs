@@ -50,21 +50,31 @@ public static class CountryFanOuts
     public static void RetryTransientFailures(IReceiveEndpointConfigurator endpoint) =>
         endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
 
-    public static async Task DeliverOnceAsync(
-        HubDbContext db, CountryQueues queues, GroupCommit writes, TimeProvider clock, string consumer,
-        Guid eventId, IReadOnlyList<string> countries, CountryEvent countryEvent,
-        string action, string recordType, string recordId, string detail, CancellationToken ct)
+    /// <summary>
+    /// Puts one event on the queue of every country the policy entitles to it now — the
+    /// record's current access, the countries' current status — once (inbox), audited. The
+    /// fan-out of every feed kind.
+    /// </summary>
+    public static async Task DeliverOnceAsync<TEvent>(
+        HubDbContext db, CountryQueues queues, GroupCommit writes, Access.AccessPolicy policy, TimeProvider clock,
+        Records.IFeedKind<TEvent> kind, TEvent liveEvent, Func<Records.FeedItem<TEvent>, CountryEvent> countryEvent, CancellationToken ct)
+        where TEvent : Google.Protobuf.IMessage
     {
-        if (await Inbox.SeenAsync(db, consumer, eventId, ct))
+        var consumer = kind.Name + "-country-fanout";
+        var item = (await kind.ResolveAsync(db, [liveEvent], ct))[0];
+        if (await Inbox.SeenAsync(db, consumer, item.EventId, ct))
         {
             return;
         }
+        var countries = policy.EntitledCountries(item.Access);
+        var message = countryEvent(item);
         foreach (var country in countries)
         {
-            await queues.SendAsync(country, countryEvent, ct);
+            await queues.SendAsync(country, message, ct);
         }
-        await writes.WriteAsync(new InboxWrite(consumer, eventId, clock.GetUtcNow().UtcDateTime,
-            new Audit.AuditEvent(Access.Caller.System, Access.Channels.CountryQueue, action, Audit.AuditOutcomes.Allowed, recordType, recordId, detail)));
+        await writes.WriteAsync(new InboxWrite(consumer, item.EventId, clock.GetUtcNow().UtcDateTime,
+            new Audit.AuditEvent(Access.Caller.System, Access.Channels.CountryQueue, kind.Name + ".fan-out", Audit.AuditOutcomes.Allowed, item.RecordType, item.RecordId,
+                $"{message.EventType} to {string.Join(',', countries)}")));
     }
 
     /// <summary>The consumer's inbox record and its audit entry, as one group write.</summary>

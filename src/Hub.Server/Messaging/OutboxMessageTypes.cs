@@ -21,13 +21,15 @@ public static class OutboxMessageTypes
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static OutboxMessage Create<T>(Guid messageId, T message, DateTime nowUtc) where T : class => new()
+    public static OutboxMessage Create<T>(Guid messageId, T message, DateTime nowUtc) where T : class => Create(messageId, message, typeof(T), nowUtc);
+
+    public static OutboxMessage Create(Guid messageId, object message, Type type, DateTime nowUtc) => new()
     {
         MessageId = messageId,
-        MessageType = KeyByType.TryGetValue(typeof(T), out var key)
+        MessageType = KeyByType.TryGetValue(type, out var key)
             ? key
-            : throw new InvalidOperationException($"{typeof(T).Name} is not registered as an outbox message type."),
-        Payload = JsonSerializer.Serialize(message, Json),
+            : throw new InvalidOperationException($"{type.Name} is not registered as an outbox message type."),
+        Payload = JsonSerializer.Serialize(message, type, Json),
         CreatedAtUtc = nowUtc,
     };
 

@@ -158,7 +158,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                 await feed.StartAsync(ct);
                 feeds.Add(feed);
             }
-            var feedHub = Hub.Services.GetRequiredService<Hub.Server.Alerts.AlertFeed>();
+            var feedHub = Hub.Services.GetRequiredService<Hub.Server.Records.NodeFeed<Hub.Server.Records.FeedItem<AlertEvent>>>();
             await Eventually.UntilAsync(() => Task.FromResult(feedHub.WatcherCount >= Matrix.Count), "every watcher to subscribe");
 
             var kazakh = await Hub.AgencyAlertsClientAsync("KAZ");
@@ -173,7 +173,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                 }
                 request.Alert.HandlingCode = HandlingCode.H2;
                 Posted[distribution] = (await kazakh.PostAlertAsync(request, cancellationToken: ct)).Alert;
-                FanOut[distribution] = Hub.Services.GetRequiredService<AccessPolicy>().EntitledCountries(RecordAccess.Of(Posted[distribution]));
+                FanOut[distribution] = Hub.Services.GetRequiredService<AccessPolicy>().EntitledCountries(global::Hub.Server.Alerts.AlertMapping.AccessOf(Posted[distribution]));
             }
             var last = SampleAlerts.HeroinAtKorday("KAZ");
             last.Alert.Distribution = Distribution.MembersAndObservers;

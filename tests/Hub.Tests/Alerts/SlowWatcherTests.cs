@@ -9,7 +9,7 @@ namespace Hub.Tests.Alerts;
 /// <summary>A hub whose watchers may fall only 8 alerts behind.</summary>
 public sealed class SmallBufferHub : HubFactory
 {
-    protected override IEnumerable<(string Key, string Value)> ExtraSettings => [("Hub:Feed:WatcherBuffer", "8")];
+    protected override IEnumerable<(string Key, string Value)> ExtraSettings => [("Hub:Streams:WatcherBuffer", "8")];
 }
 
 public sealed class SlowWatcherTests(SmallBufferHub hub) : IClassFixture<SmallBufferHub>
@@ -20,7 +20,7 @@ public sealed class SlowWatcherTests(SmallBufferHub hub) : IClassFixture<SmallBu
         var ct = TestContext.Current.CancellationToken;
         var operatorClient = await hub.OperatorAlertsClientAsync();
         using var slow = operatorClient.WatchAlerts(new WatchAlertsRequest { AfterSequence = -1 }, cancellationToken: ct);
-        var feed = hub.Services.GetRequiredService<AlertFeed>();
+        var feed = hub.Services.GetRequiredService<Hub.Server.Records.NodeFeed<Hub.Server.Records.FeedItem<AlertEvent>>>();
         await Eventually.UntilAsync(() => Task.FromResult(feed.WatcherCount == 1), "the watcher to subscribe");
         var poster = await hub.AgencyAlertsClientAsync("KAZ");
 

@@ -71,7 +71,7 @@ public sealed class WatchAlertsTests(HubFactory hub) : IClassFixture<HubFactory>
     public async Task A_replayed_alert_carries_the_same_event_id_as_its_live_delivery()
     {
         using var live = _client.WatchAlerts(new WatchAlertsRequest { AfterSequence = -1 }, cancellationToken: TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(() => Task.FromResult(hub.Services.GetService(typeof(AlertFeed)) is AlertFeed { WatcherCount: > 0 }), "the watcher to subscribe");
+        await Eventually.UntilAsync(() => Task.FromResult(hub.Services.GetService(typeof(Hub.Server.Records.NodeFeed<Hub.Server.Records.FeedItem<AlertEvent>>)) is Hub.Server.Records.NodeFeed<Hub.Server.Records.FeedItem<AlertEvent>> { WatcherCount: > 0 }), "the watcher to subscribe");
         var posted = (await PostManyAsync(1)).Single();
         var liveEvent = (await Eventually.WaitAsync(ReadAsync(live, 1), "the live event")).Single();
 

@@ -178,7 +178,7 @@ public sealed class GroupCommitTests(HubFactory hub) : IClassFixture<HubFactory>
         protected internal override (string Scope, string Key)? IdempotencyKey => declared ? ("test", key) : null;
 
         protected internal override void Stage(HubDbContext db) =>
-            IdempotentWrites.Remember(db, "test", key, "hash", tag, DateTime.UtcNow);
+            db.IdempotencyKeys.Add(new IdempotencyKey { Scope = "test", Key = key, RequestHash = "hash", RecordId = tag, CreatedAtUtc = DateTime.UtcNow });
 
         protected internal override bool Complete(HubDbContext db, List<AuditEvent> audit)
         {

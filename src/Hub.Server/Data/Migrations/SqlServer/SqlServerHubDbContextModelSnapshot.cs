@@ -269,6 +269,9 @@ namespace Hub.Server.Data.Migrations.SqlServer
                     b.Property<Guid>("EventId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("PayloadJson")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -277,11 +280,6 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
-
-                    b.Property<string>("VisibleTo")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
 
                     b.HasKey("Sequence");
 
@@ -592,11 +590,6 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
-                    b.Property<string>("VisibleTo")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
-
                     b.HasKey("Sequence");
 
                     b.HasIndex("EventId")
@@ -631,16 +624,17 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<string>("ListedCountries")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("RouteCountries");
+
                     b.Property<DateTime?>("PositionDueAtUtc")
                         .HasColumnType("datetime2");
 
                     b.Property<DateTime?>("PositionEscalatedAtUtc")
                         .HasColumnType("datetime2");
-
-                    b.Property<string>("RouteCountries")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -682,6 +676,9 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<byte[]>("Response")
+                        .HasColumnType("varbinary(max)");
 
                     b.HasKey("Scope", "Key");
 

@@ -258,6 +258,9 @@ namespace Hub.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("EventId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PayloadJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -265,11 +268,6 @@ namespace Hub.Server.Data.Migrations.Sqlite
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VisibleTo")
-                        .IsRequired()
-                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Sequence");
@@ -579,11 +577,6 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("VisibleTo")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Sequence");
 
                     b.HasIndex("EventId")
@@ -618,15 +611,16 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ListedCountries")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("RouteCountries");
+
                     b.Property<DateTime?>("PositionDueAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PositionEscalatedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RouteCountries")
-                        .IsRequired()
-                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")
@@ -669,6 +663,9 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Response")
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Scope", "Key");
 

@@ -1,17 +1,17 @@
 using System.Threading.Channels;
 using Hub.Contracts.V1;
-using Hub.Server.Alerts;
+using Hub.Server.Records;
 
-namespace Hub.Tests.Alerts;
+namespace Hub.Tests.Records;
 
-public class AlertFeedTests
+public class NodeFeedTests
 {
     private static AlertEvent Event(long sequence) => new() { EventId = Guid.NewGuid().ToString(), Sequence = sequence };
 
     [Fact]
     public async Task Delivers_to_every_watcher_in_order()
     {
-        var feed = new AlertFeed();
+        var feed = new NodeFeed<AlertEvent>();
         using var first = feed.Subscribe();
         using var second = feed.Subscribe();
 
@@ -34,7 +34,7 @@ public class AlertFeedTests
     [Fact]
     public async Task Cuts_off_a_watcher_that_falls_behind_without_affecting_others()
     {
-        var feed = new AlertFeed();
+        var feed = new NodeFeed<AlertEvent>();
         using var slow = feed.Subscribe(capacity: 4);
         using var fast = feed.Subscribe(capacity: 100);
 
@@ -56,7 +56,7 @@ public class AlertFeedTests
     [Fact]
     public void Forgets_a_disposed_watcher()
     {
-        var feed = new AlertFeed();
+        var feed = new NodeFeed<AlertEvent>();
         var subscription = feed.Subscribe();
 
         subscription.Dispose();

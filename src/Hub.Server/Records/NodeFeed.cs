@@ -1,30 +1,14 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Hub.Contracts.V1;
 
-namespace Hub.Server.Alerts;
-
-/// <summary>This node's alert events for its open WatchAlerts streams.</summary>
-public sealed class AlertFeed(int watcherCapacity = EventFeed<AlertEvent>.DefaultWatcherCapacity) : EventFeed<AlertEvent>(watcherCapacity);
-
-/// <summary>This node's case events for its open WatchCases streams.</summary>
-public sealed class CaseFeed(int watcherCapacity = EventFeed<LiveCaseEvent>.DefaultWatcherCapacity) : EventFeed<LiveCaseEvent>(watcherCapacity);
-
-/// <summary>This node's delivery events for its open Watch streams.</summary>
-public sealed class DeliveryFeed(int watcherCapacity = EventFeed<LiveDeliveryEvent>.DefaultWatcherCapacity) : EventFeed<LiveDeliveryEvent>(watcherCapacity);
-
-/// <summary>A delivery event with its route countries.</summary>
-public sealed record LiveDeliveryEvent(DeliveryEvent Event, IReadOnlyList<string> VisibleTo);
-
-/// <summary>A case event with the countries it was released to.</summary>
-public sealed record LiveCaseEvent(CaseEvent Event, IReadOnlyList<string> VisibleTo);
+namespace Hub.Server.Records;
 
 /// <summary>
 /// This node's fan-out of events to its open gRPC streams. Each watcher has a bounded
 /// buffer: one that falls too far behind is cut off with a reason and resumes from its last
 /// sequence, so a slow client can never grow the hub's memory.
 /// </summary>
-public class EventFeed<TEvent>(int watcherCapacity)
+public sealed class NodeFeed<TEvent>(int watcherCapacity = NodeFeed<TEvent>.DefaultWatcherCapacity)
 {
     public const int DefaultWatcherCapacity = 1024;
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
@@ -49,10 +33,10 @@ public class EventFeed<TEvent>(int watcherCapacity)
 
     public sealed class Subscription : IDisposable
     {
-        private readonly EventFeed<TEvent> _feed;
+        private readonly NodeFeed<TEvent> _feed;
         private readonly Channel<TEvent> _channel;
 
-        internal Subscription(EventFeed<TEvent> feed, int capacity)
+        internal Subscription(NodeFeed<TEvent> feed, int capacity)
         {
             _feed = feed;
             Capacity = capacity;

@@ -1,0 +1,61 @@
+using Hub.Contracts.V1;
+using Hub.Server.Access;
+using Hub.Server.Alerts;
+using Hub.Server.ErrorHandling;
+using Hub.Server.Records;
+
+namespace Hub.Server.Deliveries;
+
+/// <summary>The initiating country proposes an operation (request checked for shape before).</summary>
+internal sealed class ProposeChange(Caller caller, ProposeDeliveryRequest request, Guid? caseId) : RecordChange<ControlledDelivery>
+{
+    private readonly Guid _id = Guid.CreateVersion7();
+
+    public override string Action => "delivery.propose";
+    public override string RecordType => DeliveryFeedKind.RecordType;
+    public override IdempotencyClaim Idempotency => new("delivery:" + request.InitiatingCountry, request.IdempotencyKey, request);
+
+    public override Func<ControlledDelivery> Apply(RecordContext context)
+    {
+        var decision = context.Policy.CanPostFor(caller, request.InitiatingCountry);
+        if (!decision.Allowed)
+        {
+            throw HubException.Denied(decision.Reason, RecordType, field: "initiating_country").For(Action);
+        }
+        var delivery = new ControlledDelivery
+        {
+            Id = _id.ToString(),
+            InitiatingCountry = request.InitiatingCountry,
+            CaseId = caseId?.ToString() ?? "",
+            Title = request.Title,
+            Suspects = request.Suspects,
+            State = DeliveryState.Proposed,
+            HandlingCode = request.HandlingCode,
+        };
+        foreach (var item in request.Consignment)
+        {
+            var copy = item.Clone();
+            (copy.NormalizedQuantity, copy.NormalizedDimension) = Quantities.Normalize(copy.Quantity, copy.Unit);
+            delivery.Consignment.Add(copy);
+        }
+        delivery.Identifiers.AddRange(request.Identifiers);
+        foreach (var leg in request.Legs)
+        {
+            var copy = leg.Clone();
+            copy.Response = copy.Country == request.InitiatingCountry ? LegResponse.Accepted : LegResponse.Pending;
+            copy.State = LegState.Waiting;
+            delivery.Legs.Add(copy);
+        }
+        var record = new DeliveryRecord
+        {
+            Id = _id,
+            InitiatingCountry = delivery.InitiatingCountry,
+            ListedCountries = "," + string.Join(',', delivery.Legs.Select(l => l.Country)) + ",",
+            State = delivery.State,
+            CreatedAtUtc = context.NowUtc,
+            DocumentJson = "",
+        };
+        context.Db.Add(record);
+        return DeliveryChange.Store(context, record, delivery, "proposed", Action, null);
+    }
+}

@@ -1,0 +1,44 @@
+using Google.Protobuf;
+using Hub.Server.Access;
+using Hub.Server.Data;
+
+namespace Hub.Server.Records;
+
+/// <summary>
+/// One event of a feed as it is about to leave the hub: the event, and the access of the
+/// record it concerns as that record is now. The policy decides from <see cref="Access"/> at
+/// the moment of sending, on every channel.
+/// </summary>
+/// <param name="Scope">The record the event belongs to (a case's or a delivery's id), for watchers of one record.</param>
+public sealed record FeedItem<TEvent>(long Sequence, Guid EventId, TEvent Event, RecordAccess Access, string RecordType, string RecordId, string? Scope);
+
+/// <summary>What a watcher asked for: everything after a sequence (up to another), optionally of one record only.</summary>
+public sealed record FeedQuery(Caller Caller, long After, long UpTo, string? Scope, int Limit);
+
+/// <summary>
+/// What a feature supplies for its feed (alerts, cases, deliveries): how to read its stored
+/// events and how to learn the current access of the records they concern. Replay, live
+/// pushes, streams, SignalR and the country queues are the shared mechanisms that use it.
+/// </summary>
+public interface IFeedKind<TEvent> where TEvent : IMessage
+{
+    /// <summary>The feed's name in the audit trail (<c>alert</c> → <c>alert.watch</c>, <c>alert.push</c>).</summary>
+    string Name { get; }
+
+    /// <summary>The SignalR method its events are pushed as.</summary>
+    string SignalRMethod { get; }
+
+    /// <summary>
+    /// Stored events after <see cref="FeedQuery.After"/> up to <see cref="FeedQuery.UpTo"/>, in
+    /// sequence order, at most <see cref="FeedQuery.Limit"/>, each with its record's current
+    /// access. It may leave out events the caller cannot read (a database filter), never
+    /// include more than it read.
+    /// </summary>
+    Task<IReadOnlyList<FeedItem<TEvent>>> ReadAsync(HubDbContext db, FeedQuery query, CancellationToken ct);
+
+    /// <summary>Live events from the bus, with their records' current access, in the same order.</summary>
+    Task<IReadOnlyList<FeedItem<TEvent>>> ResolveAsync(HubDbContext db, IReadOnlyList<TEvent> events, CancellationToken ct);
+
+    /// <summary>What SignalR clients receive for the event (from its proto3 JSON, parsed once per event).</summary>
+    object SignalRPayload(FeedItem<TEvent> item, System.Text.Json.JsonElement json);
+}
