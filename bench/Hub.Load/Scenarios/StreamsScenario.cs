@@ -126,6 +126,7 @@ internal sealed class StreamsScenario : IScenario
                 ["timeToHeaders"] = toHeaders,
                 ["hubCpuSeconds"] = Math.Round(cpuSeconds, 2),
                 ["hubCpuMsPerStreamOpened"] = Math.Round(perStreamMs, 2),
+                ["hubCpuMsPerStreamAsked"] = Math.Round(cpuSeconds * 1000 / count, 2),
                 ["workingSetPeakMiB"] = Math.Round(peak, 1),
                 ["workingSetSampledPeakMiB"] = sampledPeak,
                 ["vmHwmBeforeAfterMiB"] = new[] { hwmBefore, hwmAfter },
@@ -149,7 +150,7 @@ internal sealed class StreamsScenario : IScenario
             report.Figures["streams asked / opened"] = $"{count} / {opened} (in {census.OpeningSeconds:0.0} s; time to headers p50 {toHeaders.P50Ms:0.#} ms, p99 {toHeaders.P99Ms:0.#} ms)";
             report.Figures["streams refused, by status"] = StreamCensus.Text(census.Refused);
             report.Figures["streams failed otherwise / no answer"] = $"{StreamCensus.Text(census.Failed)} / {StreamCensus.Text(census.NoAnswer)}";
-            report.Figures["hub CPU while held"] = string.Create(CultureInfo.InvariantCulture, $"{cpuSeconds:0.00} s ({use.Server:0.00} cores), {perStreamMs:0.00} ms per stream opened; close + {AfterClose.TotalSeconds:0} s: {closeCpuSeconds:0.00} s");
+            report.Figures["hub CPU while held"] = string.Create(CultureInfo.InvariantCulture, $"{cpuSeconds:0.00} s ({use.Server:0.00} cores), {perStreamMs:0.00} ms per stream opened ({cpuSeconds * 1000 / count:0.00} per stream asked); close + {AfterClose.TotalSeconds:0} s: {closeCpuSeconds:0.00} s");
             report.Figures["/healthz p50 / p99 / max, idle → held (ms)"] = $"{idle.Latency.P50Ms:0.##} / {idle.Latency.P99Ms:0.##} / {idle.Latency.MaxMs:0.##} → {during.Latency.P50Ms:0.##} / {during.Latency.P99Ms:0.##} / {during.Latency.MaxMs:0.##}";
             if (ceilingHit == 1)
             {
