@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Hub.Load;
 
-/// <summary>`Hub.Load SCENARIO [--seconds N] [--out DIR] [--rate R] [--concurrency C] [--operators A,B] [--sizes A,B] [--keep]`.</summary>
+/// <summary>`Hub.Load SCENARIO [--seconds N] [--out DIR] [--rate R] [--concurrency C] [--operators A,B] [--sizes A,B] [--streams N] [--set KEY=VALUE] [--keep]`.</summary>
 internal sealed class Options
 {
     public required string Scenario { get; init; }
@@ -15,6 +15,10 @@ internal sealed class Options
     public IReadOnlyList<int>? Sizes { get; init; }
     public bool Keep { get; init; }
     public bool Syscalls { get; init; } = true;
+    /// <summary>Streams for the streams scenario.</summary>
+    public int? Streams { get; init; }
+    /// <summary>`--set Hub:Streams:PerCaller=100`: configuration given to the hub under test (as environment variables).</summary>
+    public IReadOnlyDictionary<string, string> HubSettings { get; init; } = new Dictionary<string, string>();
 
     public TimeSpan Phase(double defaultSeconds) => TimeSpan.FromSeconds(Seconds ?? defaultSeconds);
 
@@ -25,7 +29,8 @@ internal sealed class Options
             throw new ArgumentException("missing scenario");
         }
         double? seconds = null, rate = null;
-        int? concurrency = null;
+        int? concurrency = null, streams = null;
+        var hubSettings = new Dictionary<string, string>();
         string? output = null;
         IReadOnlyList<int>? operators = null, sizes = null;
         var keep = false;
@@ -53,6 +58,13 @@ internal sealed class Options
                 case "--sizes":
                     sizes = Ints(Value());
                     break;
+                case "--streams":
+                    streams = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--set":
+                    var setting = Value().Split('=', 2);
+                    hubSettings[setting[0]] = setting.Length == 2 && setting[0].Length > 0 ? setting[1] : throw new ArgumentException("--set needs KEY=VALUE");
+                    break;
                 case "--keep":
                     keep = true;
                     break;
@@ -78,6 +90,8 @@ internal sealed class Options
             Sizes = sizes,
             Keep = keep,
             Syscalls = syscalls,
+            Streams = streams,
+            HubSettings = hubSettings,
         };
 
         static IReadOnlyList<int> Ints(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries)

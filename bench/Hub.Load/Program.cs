@@ -25,13 +25,15 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Hub.Load -- SCENARIO [options]
-          scenarios: ingest | durability | fanout | e2e | growth | memory
+          scenarios: ingest | durability | fanout | e2e | growth | memory | streams
           --seconds N     length of each measured phase (each scenario has its default)
           --out DIR       where to write SCENARIO-TIMESTAMP.json and .png (default bench/results)
           --rate R        fixed rate (alerts/s) instead of the scenario's default
           --concurrency C callers in the capacity phases (default 32)
           --operators A,B operator counts for fanout (default 100,500,1000)
-          --sizes A,B     stored alerts for growth (default 10k,100k,1m)
+          --sizes A,B     stored alerts for growth (default 10k,100k,1m); for streams, one size (default 4000)
+          --streams N     unread WatchAlerts streams for streams (default 1000)
+          --set KEY=VALUE hub configuration for the run, e.g. --set Hub:Streams:PerCaller=100 (repeatable)
           --no-syscalls   skip the fsync census (strace) of durability
           --keep          keep the scratch folders (hub data, broker) for a look afterwards
         """);
@@ -46,11 +48,12 @@ IScenario? scenario = options.Scenario switch
     "e2e" => new EndToEndScenario(),
     "growth" => new GrowthScenario(),
     "memory" => new MemoryScenario(),
+    "streams" => new StreamsScenario(),
     _ => null,
 };
 if (scenario is null)
 {
-    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory");
+    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams");
     return 2;
 }
 
