@@ -40,7 +40,6 @@ public static class HubHost
         // before the outbox dispatcher, the bus and the server start.
         services.AddHostedService<DatabaseInitializer>();
         var provider = services.AddHubDatabase(configuration, paths);
-        services.AddHubBus(configuration, startupLog);
 
         var keys = IdentityKeys.Load(configuration, paths, embeddedDefault: provider == DatabaseProvider.Sqlite);
         if (keys.Development)
@@ -78,6 +77,8 @@ public static class HubHost
         services.AddAlerts();
         services.AddCases(grpc);
         services.AddDeliveries();
+        // After the features: it wires the consumers they registered.
+        services.AddHubBus(configuration, startupLog);
         services.AddGrpcReflection();
         services.AddSignalR();
         services.AddSingleton<FeedConnections>();

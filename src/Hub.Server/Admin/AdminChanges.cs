@@ -12,6 +12,8 @@ using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
 using Entity = Hub.Server.Countries;
 
+using Hub.Server.Validation;
+
 namespace Hub.Server.Admin;
 
 /// <summary>
@@ -155,7 +157,7 @@ internal sealed class SetCountryStatusChange(Caller caller, SetCountryStatusRequ
     protected override Func<Participant> Change(RecordContext context)
     {
         var country = context.Db.Countries.SingleOrDefault(c => c.Code == request.Code)
-            ?? throw HubException.NotFound("code", $"participant {Alerts.AlertValidator.Truncate(request.Code)}", RecordType, null, "not in the directory").For(Action);
+            ?? throw HubException.NotFound("code", $"participant {TextFields.Truncate(request.Code)}", RecordType, null, "not in the directory").For(Action);
         var before = country.Status;
         country.Status = request.Status switch
         {

@@ -44,7 +44,7 @@ public sealed partial class AdminService(
     {
         if (key.Length > 0)
         {
-            Cases.CaseValidation.IdempotencyKey(key, errors);
+            TextFields.IdempotencyKey(key, errors);
         }
     }
 
@@ -184,5 +184,5 @@ public sealed partial class AdminService(
         return failures;
     }
 
-    private static string AlertValidatorText(string text) => Alerts.AlertValidator.Truncate(text);
+    private static string AlertValidatorText(string text) => TextFields.Truncate(text);
 }

@@ -284,5 +284,5 @@ public static partial class AlertValidator
         }
     }
 
-    internal static string Truncate(string text) => text.Length <= 20 ? text : text[..20] + "…";
+    internal static string Truncate(string text) => TextFields.Truncate(text);
 }

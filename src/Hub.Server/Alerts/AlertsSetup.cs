@@ -1,11 +1,13 @@
 using Hub.Contracts.V1;
+using Hub.Server.Messaging;
 using Hub.Server.Records;
 
 namespace Hub.Server.Alerts;
 
 public static class AlertsSetup
 {
-    public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddFeed<AlertFeedKind, AlertEvent>();
+    public static IServiceCollection AddAlerts(this IServiceCollection services) =>
+        services.AddFeed<AlertFeedKind, AlertEvent>().AddBusConsumers<AlertPostedConsumer, AlertCountryFanOut, AlertCountryFanOutDefinition>();
 
     public static WebApplication MapAlerts(this WebApplication app)
     {

@@ -24,35 +24,12 @@ public static partial class CaseValidation
         ["text/plain"] = null,
     };
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{8,64}$")]
-    private static partial Regex IdempotencyKeyPattern();
-
     [GeneratedRegex("^[a-z]{2}$")]
     private static partial Regex LanguagePattern();
 
-    public static void IdempotencyKey(string key, FieldErrors errors)
-    {
-        if (!IdempotencyKeyPattern().IsMatch(key))
-        {
-            errors.Add("idempotency_key", key.Length == 0 ? "required" : "must be 8 to 64 characters from A-Z a-z 0-9 . _ : -");
-        }
-    }
+    public static void IdempotencyKey(string key, FieldErrors errors) => TextFields.IdempotencyKey(key, errors);
 
-    public static void Text(string value, string field, int max, FieldErrors errors, bool required = true)
-    {
-        if (required && string.IsNullOrWhiteSpace(value))
-        {
-            errors.Add(field, "required");
-        }
-        else if (value.Length > max)
-        {
-            errors.Add(field, $"at most {max} characters (got {value.Length})");
-        }
-        else if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-        {
-            errors.Add(field, "contains control characters");
-        }
-    }
+    public static void Text(string value, string field, int max, FieldErrors errors, bool required = true) => TextFields.Text(value, field, max, errors, required);
 
     public static void Validate(PostMessageRequest r, DateTimeOffset now, FieldErrors errors)
     {
@@ -150,7 +127,7 @@ public static partial class CaseValidation
             }
             if (!AllowedTypes.TryGetValue(a.ContentType, out var magic))
             {
-                errors.Add(f + "content_type", $"'{Alerts.AlertValidator.Truncate(a.ContentType)}' is not accepted; use {string.Join(", ", AllowedTypes.Keys)}");
+                errors.Add(f + "content_type", $"'{TextFields.Truncate(a.ContentType)}' is not accepted; use {string.Join(", ", AllowedTypes.Keys)}");
             }
             else if (a.Content.Length == 0)
             {

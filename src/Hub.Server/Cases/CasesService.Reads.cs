@@ -159,7 +159,7 @@ public sealed partial class CasesService
         var visible = found.Where(m => policy.CanRead(caller, CaseMapping.AccessOf(m, cases[m.CaseId])))
             .OrderByDescending(m => m.SentAtUtc).Take(request.Limit == 0 ? 20 : request.Limit).ToList();
         await AuditReadAsync(caller, "message.search", null, null,
-            string.Create(CultureInfo.InvariantCulture, $"'{Alerts.AlertValidator.Truncate(request.Query)}': {visible.Count} messages: {string.Join(',', visible.Select(m => m.Id))}"), ct);
+            string.Create(CultureInfo.InvariantCulture, $"'{TextFields.Truncate(request.Query)}': {visible.Count} messages: {string.Join(',', visible.Select(m => m.Id))}"), ct);
         var response = new SearchMessagesResponse();
         response.Messages.AddRange(visible.Select(CaseMapping.ToProto));
         return response;

@@ -52,7 +52,7 @@ public sealed partial class CasesService(
         {
             if (directory.StatusOf(list[i]) is not (CountryStatus.Member or CountryStatus.Observer))
             {
-                errors.Add($"{field}[{i}]", $"'{Alerts.AlertValidator.Truncate(list[i])}' is not a member or observer in the directory");
+                errors.Add($"{field}[{i}]", $"'{TextFields.Truncate(list[i])}' is not a member or observer in the directory");
             }
         }
         return list;

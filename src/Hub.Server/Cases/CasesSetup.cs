@@ -1,6 +1,7 @@
 using Hub.Contracts.V1;
 using Grpc.AspNetCore.Server;
 using Hub.Server.Limits;
+using Hub.Server.Messaging;
 using Hub.Server.Records;
 
 namespace Hub.Server.Cases;
@@ -11,7 +12,7 @@ public static class CasesSetup
     {
         grpc.AddServiceOptions<CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
         services.AddHostedService<OverdueRequestsTimer>();
-        return services.AddFeed<CaseFeedKind, CaseEvent>();
+        return services.AddFeed<CaseFeedKind, CaseEvent>().AddBusConsumers<CaseEventLiveConsumer, CaseCountryFanOut, CaseCountryFanOutDefinition>();
     }
 
     public static WebApplication MapCases(this WebApplication app)

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
-using Hub.Server.Alerts;
 using Hub.Server.ErrorHandling;
 using Hub.Server.Records;
 using Hub.Server.Validation;
@@ -42,7 +41,7 @@ internal sealed class PostMessageChange(Caller caller, PostMessageRequest reques
             }
             else if (!accepted.Contains(recipients[i]))
             {
-                errors.Add($"recipients[{i}]", $"'{AlertValidator.Truncate(recipients[i])}' is not an accepted participant of this case");
+                errors.Add($"recipients[{i}]", $"'{TextFields.Truncate(recipients[i])}' is not an accepted participant of this case");
             }
         }
         errors.ThrowIfAny();

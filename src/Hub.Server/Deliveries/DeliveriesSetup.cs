@@ -1,4 +1,5 @@
 using Hub.Contracts.V1;
+using Hub.Server.Messaging;
 using Hub.Server.Records;
 
 namespace Hub.Server.Deliveries;
@@ -16,7 +17,7 @@ public static class DeliveriesSetup
             return new DeliveryWindows(options.HandoverWindow, options.PositionWindow);
         });
         services.AddHostedService<DeliveryDeadlinesTimer>();
-        return services.AddFeed<DeliveryFeedKind, DeliveryEvent>();
+        return services.AddFeed<DeliveryFeedKind, DeliveryEvent>().AddBusConsumers<DeliveryEventLiveConsumer, DeliveryCountryFanOut, DeliveryCountryFanOutDefinition>();
     }
 
     public static WebApplication MapDeliveries(this WebApplication app)

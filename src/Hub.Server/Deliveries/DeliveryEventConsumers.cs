@@ -2,7 +2,6 @@ using System.Text.Json;
 using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
-using Hub.Server.Alerts;
 using Hub.Server.Records;
 using Hub.Server.Audit;
 using Hub.Server.Data;

@@ -1,7 +1,5 @@
 using Hub.Contracts.V1;
 using Hub.Server.Access;
-using Hub.Server.Alerts;
-using Hub.Server.Cases;
 using Hub.Server.Countries;
 using Hub.Server.Validation;
 
@@ -13,9 +11,9 @@ public static class DeliveryValidation
     public static FieldErrors Validate(ProposeDeliveryRequest request, AccessDirectory directory)
     {
         var errors = new FieldErrors();
-        CaseValidation.IdempotencyKey(request.IdempotencyKey, errors);
-        CaseValidation.Text(request.Title, "title", 200, errors);
-        CaseValidation.Text(request.Suspects, "suspects", 2000, errors, required: false);
+        TextFields.IdempotencyKey(request.IdempotencyKey, errors);
+        TextFields.Text(request.Title, "title", 200, errors);
+        TextFields.Text(request.Suspects, "suspects", 2000, errors, required: false);
         if (request.HandlingCode == HandlingCode.Unspecified || !Enum.IsDefined(request.HandlingCode))
         {
             errors.Add("handling_code", "required");
@@ -49,7 +47,7 @@ public static class DeliveryValidation
             var leg = request.Legs[i];
             if (directory.StatusOf(leg.Country) != CountryStatus.Member)
             {
-                errors.Add($"legs[{i}].country", $"'{AlertValidator.Truncate(leg.Country)}' is not a member state");
+                errors.Add($"legs[{i}].country", $"'{TextFields.Truncate(leg.Country)}' is not a member state");
             }
             else if (request.Legs.Take(i).Any(l => l.Country == leg.Country))
             {
@@ -78,7 +76,7 @@ public static class DeliveryValidation
         {
             errors.Add("kind", "checkpoint or sighting");
         }
-        CaseValidation.Text(request.Text, "text", 1000, errors);
+        TextFields.Text(request.Text, "text", 1000, errors);
         if (request.Coordinates is { } p && (p.Latitude is < -90 or > 90 || p.Longitude is < -180 or > 180 || !double.IsFinite(p.Latitude) || !double.IsFinite(p.Longitude)))
         {
             errors.Add("coordinates", "latitude -90..90, longitude -180..180");

@@ -1,8 +1,8 @@
 using Hub.Contracts.V1;
 using Hub.Server.Access;
-using Hub.Server.Alerts;
 using Hub.Server.ErrorHandling;
 using Hub.Server.Records;
+using Hub.Server.Validation;
 
 namespace Hub.Server.Deliveries;
 

@@ -1,4 +1,3 @@
-using Hub.Server.Alerts;
 using MassTransit;
 
 namespace Hub.Server.Messaging;
@@ -12,6 +11,8 @@ public static class BusSetup
     /// </summary>
     public static IServiceCollection AddHubBus(this IServiceCollection services, IConfiguration configuration, ILogger startupLog)
     {
+        // Features register their consumers first (HubHost adds them before the bus).
+        var features = services.Where(d => d.ServiceType == typeof(BusConsumers)).Select(d => (BusConsumers)d.ImplementationInstance!).ToList();
         var node = NodeIdentity.Create();
         services.AddSingleton(node);
         services.AddSingleton<OutboxSignal>();
@@ -32,17 +33,19 @@ public static class BusSetup
                 // One at a time keeps the live feed in the order events were published.
                 e.ConcurrentMessageLimit = 1;
             }
-            x.AddConsumer<AlertPostedConsumer>().Endpoint(LiveFeedEndpoint);
-            x.AddConsumer<Cases.CaseEventLiveConsumer>().Endpoint(LiveFeedEndpoint);
-            x.AddConsumer<Deliveries.DeliveryEventLiveConsumer>().Endpoint(LiveFeedEndpoint);
+            foreach (var feature in features)
+            {
+                x.AddConsumer(feature.LiveFeed).Endpoint(LiveFeedEndpoint);
+            }
 
             if (!string.IsNullOrWhiteSpace(rabbitMq))
             {
                 // Member agencies' queues exist only on RabbitMQ; in the embedded default their
                 // systems use WatchAlerts instead.
-                x.AddConsumer<AlertCountryFanOut, AlertCountryFanOutDefinition>();
-                x.AddConsumer<Cases.CaseCountryFanOut, Cases.CaseCountryFanOutDefinition>();
-                x.AddConsumer<Deliveries.DeliveryCountryFanOut, Deliveries.DeliveryCountryFanOutDefinition>();
+                foreach (var feature in features)
+                {
+                    x.AddConsumer(feature.CountryFanOut, feature.CountryFanOutDefinition);
+                }
             }
 
             if (string.IsNullOrWhiteSpace(rabbitMq))

@@ -1,5 +1,4 @@
 using System.Text;
-using Hub.Server.Alerts;
 using RabbitMQ.Client;
 
 namespace Hub.Server.Messaging;

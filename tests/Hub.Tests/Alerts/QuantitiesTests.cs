@@ -1,3 +1,4 @@
+using Hub.Server.Validation;
 using System.Globalization;
 using Hub.Contracts.V1;
 using Hub.Server.Alerts;

@@ -1,6 +1,6 @@
 using Hub.Contracts.V1;
 
-namespace Hub.Server.Alerts;
+namespace Hub.Server.Validation;
 
 /// <summary>
 /// Converts reported quantities to one unit per dimension (kilograms, litres, counts) so
