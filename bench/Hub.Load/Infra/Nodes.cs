@@ -45,6 +45,9 @@ internal sealed class ServerNode : IAsyncDisposable
             // per-client limits have their own tests.
             ["Hub__RateLimit__PermitsPerSecond"] = "1000000",
             ["Hub__RateLimit__Burst"] = "1000000",
+            // The fan-out, memory and e2e scenarios connect hundreds of operators with one
+            // account; the per-account stream limit stays the hub's (the streams scenario measures it).
+            ["Hub__Streams__ConnectionsPerCaller"] = "10000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
