@@ -23,7 +23,7 @@ public sealed class AlertFeedKind(AccessPolicy policy) : IAnnouncedFeed<AlertPos
     public async Task<IReadOnlyList<FeedItem<AlertEvent>>> ReadAsync(HubDbContext db, FeedQuery query, CancellationToken ct)
     {
         var (after, upTo) = (query.After, query.UpTo);
-        var page = await db.Alerts.AsNoTracking()
+        var page = await db.Set<AlertRecord>().AsNoTracking()
             .Where(policy.Readable<AlertRecord>(query.Caller))
             .Where(a => a.Sequence > after && a.Sequence <= upTo)
             .OrderBy(a => a.Sequence)

@@ -79,7 +79,7 @@ internal sealed class PostAlertChange(SeizureAlertContent asSent, SeizureAlertCo
     }
 
     public override PostAlertResponse? StoredBefore(HubDbContext db, string recordId) =>
-        Guid.TryParse(recordId, out var id) && db.Alerts.AsNoTracking().FirstOrDefault(a => a.Id == id) is { } earlier
+        Guid.TryParse(recordId, out var id) && db.Set<AlertRecord>().AsNoTracking().FirstOrDefault(a => a.Id == id) is { } earlier
             ? new PostAlertResponse { Alert = AlertMapping.ToProto(earlier) }
             : null;
 }

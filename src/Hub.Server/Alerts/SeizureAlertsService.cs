@@ -69,7 +69,7 @@ public sealed class SeizureAlertsService(
             throw HubException.Invalid("id", "must be a UUID");
         }
         var caller = CallerOf(context);
-        var record = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken);
+        var record = await db.Set<AlertRecord>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken);
         if (record is null || !policy.CanRead(caller, AlertMapping.AccessOf(record)))
         {
             throw HubException.NotFound("id", $"alert {id}", RecordType, id.ToString(), record is null ? "no such alert" : "not released to the caller").For("alert.read");
@@ -113,7 +113,7 @@ public sealed class SeizureAlertsService(
         errors.ThrowIfAny();
 
         var caller = CallerOf(context);
-        var query = db.Alerts.AsNoTracking().Where(policy.Readable<AlertRecord>(caller));
+        var query = db.Set<AlertRecord>().AsNoTracking().Where(policy.Readable<AlertRecord>(caller));
         if (request.ReportingCountry.Length > 0)
         {
             query = query.Where(a => a.ReportingCountry == request.ReportingCountry);

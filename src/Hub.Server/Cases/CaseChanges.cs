@@ -18,7 +18,7 @@ internal sealed class OpenCaseChange(Caller caller, OpenCaseRequest request, IRe
         for (var i = 0; i < request.LinkedAlertIds.Count; i++)
         {
             var alertId = Guid.Parse(request.LinkedAlertIds[i]);
-            var alert = context.Db.Alerts.AsNoTracking().FirstOrDefault(a => a.Id == alertId);
+            var alert = context.Db.Set<AlertRecord>().AsNoTracking().FirstOrDefault(a => a.Id == alertId);
             if (alert is null || !context.Policy.CanRead(Caller, AlertMapping.AccessOf(alert)))
             {
                 errors.Add($"linked_alert_ids[{i}]", "no such alert");
@@ -126,7 +126,7 @@ internal sealed class RemoveParticipantChange(Caller caller, RemoveParticipantRe
             throw HubException.Invalid("country", "the owner cannot remove itself; close the case instead");
         }
         var participant = record.Participants.FirstOrDefault(p => p.Country == request.Country && p.State != ParticipationState.Removed)
-            ?? throw HubException.FailedPrecondition("country", $"'{AlertValidator.Truncate(request.Country)}' is not a participant of this case", RecordType, record.Id.ToString()).For(Action);
+            ?? throw HubException.FailedPrecondition("country", $"'{TextFields.Truncate(request.Country)}' is not a participant of this case", RecordType, record.Id.ToString()).For(Action);
         participant.State = ParticipationState.Removed;
         participant.ChangedAtUtc = context.NowUtc;
         return Updated(context, record, $"{request.Country}: {request.Reason}");

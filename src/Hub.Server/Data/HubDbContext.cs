@@ -1,4 +1,3 @@
-using Hub.Server.Alerts;
 using Hub.Server.Audit;
 using Hub.Server.Countries;
 using Hub.Server.Identity;
@@ -16,8 +15,6 @@ namespace Hub.Server.Data;
 public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext<HubUser>(options)
 {
     public DbSet<Country> Countries => Set<Country>();
-    public DbSet<AlertRecord> Alerts => Set<AlertRecord>();
-    public DbSet<AlertItemRecord> AlertItems => Set<AlertItemRecord>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<AuditEntry> AuditTrail => Set<AuditEntry>();
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();

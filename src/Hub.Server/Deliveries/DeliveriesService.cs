@@ -42,7 +42,7 @@ public sealed class DeliveriesService(
         }
         if (key.Length > 0)
         {
-            Cases.CaseValidation.IdempotencyKey(key, errors);
+            TextFields.IdempotencyKey(key, errors);
         }
         errors.ThrowIfAny();
         var caller = CallerOf(context);
@@ -78,7 +78,7 @@ public sealed class DeliveriesService(
         StepAsync(context, "delivery.complete", request.DeliveryId, request.IdempotencyKey, request, (op, ctx) =>
         {
             // The seizure it ended in must be an alert the completing country may read.
-            var alert = Guid.TryParse(request.SeizureAlertId, out var alertId) ? ctx.Db.Alerts.AsNoTracking().FirstOrDefault(a => a.Id == alertId) : null;
+            var alert = Guid.TryParse(request.SeizureAlertId, out var alertId) ? ctx.Db.Set<AlertRecord>().AsNoTracking().FirstOrDefault(a => a.Id == alertId) : null;
             return alert is null || !ctx.Policy.CanRead(ctx.Caller, AlertMapping.AccessOf(alert))
                 ? DeliveryOutcome.Refused(DeliveryRefusalKind.Invalid, "seizure_alert_id", "no such seizure alert")
                 : op.Complete(ctx.Caller.Country, alert.Id.ToString());
@@ -87,7 +87,7 @@ public sealed class DeliveriesService(
     public override Task<ControlledDelivery> Abort(AbortDeliveryRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();
-        Cases.CaseValidation.Text(request.Reason, "reason", 1000, errors);
+        TextFields.Text(request.Reason, "reason", 1000, errors);
         return StepAsync(context, "delivery.abort", request.DeliveryId, request.IdempotencyKey, request, (op, ctx) => op.Abort(ctx.Caller.Country, request.Reason), errors);
     }
 

@@ -81,11 +81,11 @@ public sealed class PolicyAgreementTests : IAsyncLifetime
             var channel = _hub.CreateGrpcChannel(await _hub.PersonTokenAsync(person));
             var alerts = new SeizureAlerts.SeizureAlertsClient(channel);
 
-            var readable = await _hub.WithDbAsync(db => db.Alerts.AsNoTracking().Where(policy.Readable<AlertRecord>(caller)).Select(a => a.Id).ToListAsync(Ct));
+            var readable = await _hub.WithDbAsync(db => db.Set<AlertRecord>().AsNoTracking().Where(policy.Readable<AlertRecord>(caller)).Select(a => a.Id).ToListAsync(Ct));
             var expected = new List<string>();
             foreach (var alert in _alerts)
             {
-                var stored = await _hub.WithDbAsync(db => db.Alerts.AsNoTracking().SingleAsync(a => a.Id == Guid.Parse(alert.Id), Ct));
+                var stored = await _hub.WithDbAsync(db => db.Set<AlertRecord>().AsNoTracking().SingleAsync(a => a.Id == Guid.Parse(alert.Id), Ct));
                 var rule = policy.CanRead(caller, AlertMapping.AccessOf(stored));
                 var read = await Reads(() => alerts.GetAlertAsync(new GetAlertRequest { Id = alert.Id }, cancellationToken: Ct).ResponseAsync);
                 Check(disagreements, person, $"alert {alert.Content.Distribution}", rule, ("database filter", readable.Contains(Guid.Parse(alert.Id))), ("GetAlert", read));

@@ -1,3 +1,4 @@
+using Hub.Server.Alerts;
 using Grpc.Core;
 using Hub.Client;
 using Hub.Contracts.V1;
@@ -15,7 +16,7 @@ public sealed class PostAlertTests(HubFactory hub) : IClassFixture<HubFactory>, 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task<(int Alerts, int Items, int Outbox)> CountRowsAsync() => _hub.WithDbAsync(async db =>
-        (await db.Alerts.CountAsync(), await db.AlertItems.CountAsync(), await db.Outbox.CountAsync()));
+        (await db.Set<AlertRecord>().CountAsync(), await db.Set<AlertItemRecord>().CountAsync(), await db.Outbox.CountAsync()));
 
     [Fact]
     public async Task Stores_an_alert_with_its_event_and_normalised_quantities()

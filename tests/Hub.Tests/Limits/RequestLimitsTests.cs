@@ -1,3 +1,4 @@
+using Hub.Server.Alerts;
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -80,6 +81,6 @@ public sealed class MessageSizeTests(HubFactory hub) : IClassFixture<HubFactory>
         var ex = await Assert.ThrowsAsync<RpcException>(() => client.PostAlertAsync(request, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
-        Assert.Equal(0, await hub.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Alerts)));
+        Assert.Equal(0, await hub.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Set<AlertRecord>())));
     }
 }

@@ -1,3 +1,4 @@
+using Hub.Server.Alerts;
 using Hub.Client;
 using Hub.Contracts.V1;
 using Microsoft.EntityFrameworkCore;
@@ -26,9 +27,9 @@ public sealed class TwoNodesOneDatabaseTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         // The first node migrates and seeds; the second starts on what it made.
-        await _a.WithDbAsync(db => db.Alerts.CountAsync(Ct));
+        await _a.WithDbAsync(db => db.Set<AlertRecord>().CountAsync(Ct));
         _b = new SecondNode(_a);
-        await _b.WithDbAsync(db => db.Alerts.CountAsync(Ct));
+        await _b.WithDbAsync(db => db.Set<AlertRecord>().CountAsync(Ct));
     }
 
     public async ValueTask DisposeAsync()
@@ -63,7 +64,7 @@ public sealed class TwoNodesOneDatabaseTests : IAsyncLifetime
         lastPost.IdempotencyKey = "two-nodes-last-" + Guid.NewGuid().ToString("N")[..20];
         await posters[0].PostAlertAsync(lastPost, cancellationToken: Ct);
 
-        var stored = await _a.WithDbAsync(db => db.Alerts.AsNoTracking().OrderBy(a => a.Sequence).Select(a => a.Sequence).ToListAsync(Ct));
+        var stored = await _a.WithDbAsync(db => db.Set<AlertRecord>().AsNoTracking().OrderBy(a => a.Sequence).Select(a => a.Sequence).ToListAsync(Ct));
         Assert.Equal(2 * PerNode + 1, stored.Count);
 
         var seen = new List<long>();
