@@ -12,6 +12,7 @@ using Hub.Server.LiveFeed;
 using Hub.Server.Limits;
 using Hub.Server.Messaging;
 using Hub.Server.Validation;
+using Hub.Server.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -29,7 +30,7 @@ public static class HubHost
         using var startupLogFactory = LoggerFactory.Create(l => l.AddConsole());
         var startupLog = startupLogFactory.CreateLogger("Hub.Startup");
 
-        var paths = HubPaths.From(configuration);
+        var paths = HubPaths.From(configuration, builder.Environment.ContentRootPath);
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
         // Time for in-flight calls and consumers to finish when a node is stopped.
@@ -39,14 +40,17 @@ public static class HubHost
         // Registered first: hosted services start in order, so the database is migrated
         // before the outbox dispatcher, the bus and the server start.
         services.AddHostedService<DatabaseInitializer>();
-        var provider = services.AddHubDatabase(configuration, paths);
+        services.AddHubDatabase(configuration, paths);
 
-        var keys = IdentityKeys.Load(configuration, paths, embeddedDefault: provider == DatabaseProvider.Sqlite);
+        var development = builder.Environment.IsDevelopment();
+        DevelopmentAccounts.CheckAllowed(configuration, development);
+        var keys = IdentityKeys.Load(configuration, paths, development);
         if (keys.Development)
         {
             StartupLog.DevelopmentKeys(startupLog, paths.DataDirectory);
         }
-        services.AddHubIdentity(configuration, keys);
+        services.AddHubIdentity(configuration, keys, development);
+        builder.AddHubPosture();
         services.AddSingleton<AccessDirectory>();
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<AuditChain>();
@@ -91,6 +95,7 @@ public static class HubHost
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        app.UseHubPosture();
         // The console's files are public (they hold no data); everything they fetch is not.
         app.UseStaticFiles();
         app.UseApiProblemDocuments();

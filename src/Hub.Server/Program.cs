@@ -2,7 +2,10 @@ using Hub.Server;
 using Microsoft.EntityFrameworkCore;
 using Hub.Server.Data;
 
-var builder = WebApplication.CreateBuilder(args);
+// The application's own folder is the content root wherever the hub is started from: the
+// README's production commands start it from the repository root, and without this
+// appsettings.json and the console's files were not found.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddHub();
 var app = builder.Build();
 
@@ -13,6 +16,13 @@ if (args.Length > 0 && args[0] == "migrate")
     await using var scope = app.Services.CreateAsyncScope();
     await DatabaseInitializer.RunAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), CancellationToken.None);
     return 0;
+}
+
+// `Hub.Server bootstrap-admin <user name>` creates a real deployment's first admin with a
+// generated password shown once; it refuses when an admin exists.
+if (args.Length > 0 && args[0] == "bootstrap-admin")
+{
+    return await Hub.Server.Admin.BootstrapAdmin.RunAsync(app.Services, args.Skip(1).ToArray(), Console.Out, Console.Error);
 }
 
 // `Hub.Server audit-verify` recomputes the audit trail's hash chain: exit code 0 when it

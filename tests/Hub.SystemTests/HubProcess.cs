@@ -41,7 +41,13 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartAsync(string rabbitMq, string? dataDirectory = null, Uri? issuer = null, IReadOnlyDictionary<string, string>? extra = null)
+    /// <summary>
+    /// Starts a node. Environment Development by default: the tests sign in with the development
+    /// accounts, which exist nowhere else. <paramref name="workingDirectory"/>: where it is
+    /// started from (the binary's folder unless said).
+    /// </summary>
+    public static async Task<HubProcess> StartAsync(string rabbitMq, string? dataDirectory = null, Uri? issuer = null, IReadOnlyDictionary<string, string>? extra = null,
+        string environment = "Development", string? workingDirectory = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hub-system", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -50,13 +56,13 @@ public sealed class HubProcess : IAsyncDisposable
         var server = ServerAssembly();
         var info = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(server)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(server)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(server);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         info.Environment["Kestrel__Endpoints__Web__Url"] = web.ToString();
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString();
         info.Environment["Hub__DataDirectory"] = dataDirectory;

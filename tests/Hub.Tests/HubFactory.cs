@@ -48,7 +48,7 @@ public class HubFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Hub:DataDirectory", _dataDirectory);
         builder.UseSetting("ConnectionStrings:RabbitMq", "");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -60,6 +60,12 @@ public class HubFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>
+    /// The hosting environment: Development, the only one where development accounts (with
+    /// their public secrets) exist; production posture tests use Production.
+    /// </summary>
+    protected virtual string EnvironmentName => "Development";
 
     /// <summary>Settings a variant of the hub needs on top of the defaults.</summary>
     protected virtual IEnumerable<(string Key, string Value)> ExtraSettings => [];

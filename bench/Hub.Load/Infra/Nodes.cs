@@ -34,7 +34,8 @@ internal sealed class ServerNode : IAsyncDisposable
         var grpc = new Uri($"http://127.0.0.1:{ports?.Grpc ?? Repo.FreePort()}");
         var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // The scenarios sign in with the development accounts, which exist in Development only.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Kestrel__Endpoints__Web__Url"] = web.ToString(),
             ["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString(),
             ["Hub__DataDirectory"] = dataDirectory,

@@ -56,7 +56,10 @@ internal abstract class AdminChange<TResponse>(Caller caller, string action, str
 internal sealed class CreatePersonChange(Caller caller, CreatePersonRequest request, HubUser prepared, ILookupNormalizer normalizer)
     : AdminChange<Person>(caller, "person.create", "person", request.IdempotencyKey, request)
 {
-    protected override Func<Person> Change(RecordContext context)
+    protected override Func<Person> Change(RecordContext context) => Create(context);
+
+    /// <summary>The change itself, also made by <see cref="BootstrapAdmin"/>, which has no admin to check.</summary>
+    internal Func<Person> Create(RecordContext context)
     {
         if (context.Db.Users.Any(u => u.NormalizedUserName == prepared.NormalizedUserName))
         {

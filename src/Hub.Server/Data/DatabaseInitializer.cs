@@ -14,6 +14,7 @@ public sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopes,
     IConfiguration configuration,
     AccessDirectory accessDirectory,
+    IHostEnvironment environment,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,7 +37,8 @@ public sealed partial class DatabaseInitializer(
             }
             await DirectorySeed.SeedAsync(db, cancellationToken);
         }
-        if (configuration.GetValue<bool?>("Hub:Identity:SeedDevelopmentAccounts") ?? db.Database.IsSqlite())
+        await ConsoleClient.EnsureAsync(scope.ServiceProvider, configuration, cancellationToken);
+        if (DevelopmentAccounts.Enabled(configuration, environment.IsDevelopment()))
         {
             await DevelopmentAccounts.SeedAsync(scope.ServiceProvider, configuration, cancellationToken);
             LogDevelopmentAccounts();
@@ -55,7 +57,7 @@ public sealed partial class DatabaseInitializer(
         await DirectorySeed.SeedAsync(db, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Development accounts are enabled (see README); never enable Hub:Identity:SeedDevelopmentAccounts in production")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development accounts with public secrets are enabled (Development environment; see README)")]
     private partial void LogDevelopmentAccounts();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Provider} at {DataSource}")]

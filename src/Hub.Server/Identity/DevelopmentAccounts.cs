@@ -6,12 +6,28 @@ using OpenIddict.Abstractions;
 namespace Hub.Server.Identity;
 
 /// <summary>
-/// Accounts for trying the hub on its embedded default. They are created only there
-/// (<c>Hub:Identity:SeedDevelopmentAccounts</c>, on by default with SQLite, off with SQL
-/// Server) and their secrets are public in the README: never enable this in production.
+/// Accounts for trying the hub. Their secrets are public in the README, so they exist only
+/// in the Development environment (<c>Hub:Identity:SeedDevelopmentAccounts</c>, on by default
+/// there); asking for them in any other environment stops the hub at start.
 /// </summary>
 public static class DevelopmentAccounts
 {
+    public const string SeedKey = "Hub:Identity:SeedDevelopmentAccounts";
+
+    public static bool Enabled(IConfiguration configuration, bool development) =>
+        development && (configuration.GetValue<bool?>(SeedKey) ?? true);
+
+    /// <summary>Refuses, before anything starts, a configuration asking for public secrets outside Development.</summary>
+    public static void CheckAllowed(IConfiguration configuration, bool development)
+    {
+        if (!development && configuration.GetValue<bool?>(SeedKey) == true)
+        {
+            throw new InvalidOperationException(
+                $"{SeedKey}=true outside the Development environment: development accounts have public secrets. " +
+                "Create the first admin with `Hub.Server bootstrap-admin <user name>`.");
+        }
+    }
+
     public const string Password = "Hub-dev-password-1";
     public const string ConsoleClientId = "hub-console";
 
@@ -65,11 +81,6 @@ public static class DevelopmentAccounts
                     cancellationToken);
             }
         }
-
-        if (await applications.FindByClientIdAsync(ConsoleClientId, cancellationToken) is null)
-        {
-            await applications.CreateAsync(ConsoleClient.Describe(configuration), cancellationToken);
-        }
     }
 
     private static void Check(IdentityResult result, string what)
@@ -81,10 +92,19 @@ public static class DevelopmentAccounts
     }
 }
 
-/// <summary>The hub's web console: a public client using authorization code + PKCE.</summary>
+/// <summary>The hub's web console: a public client using authorization code + PKCE, registered in every environment (it has no secret).</summary>
 public static class ConsoleClient
 {
     public const string CallbackPath = "/console/callback";
+
+    public static async Task EnsureAsync(IServiceProvider services, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
+        if (await applications.FindByClientIdAsync(DevelopmentAccounts.ConsoleClientId, cancellationToken) is null)
+        {
+            await applications.CreateAsync(Describe(configuration), cancellationToken);
+        }
+    }
 
     public static OpenIddictApplicationDescriptor Describe(IConfiguration configuration)
     {

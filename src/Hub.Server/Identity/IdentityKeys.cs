@@ -8,29 +8,29 @@ namespace Hub.Server.Identity;
 /// The keys tokens are signed and encrypted with. In production they come from configuration
 /// (every node must share them): <c>Hub:Identity:SigningKey</c> is an RSA private key in PEM,
 /// <c>Hub:Identity:EncryptionKey</c> 32 random bytes in base64 — or, for secrets mounted as
-/// files, <c>Hub:Identity:SigningKeyFile</c> and <c>Hub:Identity:EncryptionKeyFile</c>. The
-/// embedded default makes development keys once and keeps them in the data folder; nothing
-/// else ever does.
+/// files, <c>Hub:Identity:SigningKeyFile</c> and <c>Hub:Identity:EncryptionKeyFile</c>. Only
+/// the Development environment makes development keys (once, kept in the data folder); in
+/// any other environment, whatever the database, the hub refuses to start without keys.
 /// </summary>
 public sealed record IdentityKeys(RsaSecurityKey SigningKey, SymmetricSecurityKey EncryptionKey, bool Development)
 {
     public const string SigningKeyKey = "Hub:Identity:SigningKey";
     public const string EncryptionKeyKey = "Hub:Identity:EncryptionKey";
 
-    public static IdentityKeys Load(IConfiguration configuration, HubPaths paths, bool embeddedDefault)
+    public static IdentityKeys Load(IConfiguration configuration, HubPaths paths, bool development)
     {
-        var signingPem = configuration[SigningKeyKey] ?? ReadFile(configuration, SigningKeyKey + "File");
-        var encryption = configuration[EncryptionKeyKey] ?? ReadFile(configuration, EncryptionKeyKey + "File");
-        var development = false;
+        var signingPem = configuration[SigningKeyKey] ?? ReadFile(configuration, paths, SigningKeyKey + "File");
+        var encryption = configuration[EncryptionKeyKey] ?? ReadFile(configuration, paths, EncryptionKeyKey + "File");
+        var made = false;
         if (string.IsNullOrWhiteSpace(signingPem) || string.IsNullOrWhiteSpace(encryption))
         {
-            if (!embeddedDefault)
+            if (!development)
             {
                 throw new InvalidOperationException(
                     $"{SigningKeyKey} (RSA private key, PEM) and {EncryptionKeyKey} (32 bytes, base64) must be configured: " +
-                    "development keys exist only in the embedded default (SQLite).");
+                    "development keys exist only in the Development environment.");
             }
-            development = true;
+            made = true;
             signingPem = string.IsNullOrWhiteSpace(signingPem) ? ReadOrCreate(Path.Combine(paths.DataDirectory, "dev-signing-key.pem"), NewRsaPem) : signingPem;
             encryption = string.IsNullOrWhiteSpace(encryption) ? ReadOrCreate(Path.Combine(paths.DataDirectory, "dev-encryption-key.txt"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))) : encryption;
         }
@@ -43,16 +43,17 @@ public sealed record IdentityKeys(RsaSecurityKey SigningKey, SymmetricSecurityKe
         {
             throw new InvalidOperationException($"{EncryptionKeyKey} must be 32 bytes in base64 (got {encryptionBytes.Length}).");
         }
-        return new IdentityKeys(signingKey, new SymmetricSecurityKey(encryptionBytes), development);
+        return new IdentityKeys(signingKey, new SymmetricSecurityKey(encryptionBytes), made);
     }
 
-    private static string? ReadFile(IConfiguration configuration, string key)
+    private static string? ReadFile(IConfiguration configuration, HubPaths paths, string key)
     {
-        var path = configuration[key];
-        if (string.IsNullOrWhiteSpace(path))
+        var configured = configuration[key];
+        if (string.IsNullOrWhiteSpace(configured))
         {
             return null;
         }
+        var path = paths.Resolve(configured);
         return File.Exists(path) ? File.ReadAllText(path) : throw new InvalidOperationException($"{key}: no file at {path}");
     }
 

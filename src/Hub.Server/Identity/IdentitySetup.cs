@@ -17,7 +17,7 @@ public static class IdentitySetup
     /// ASP.NET Core Identity for people. APIs authenticate with bearer tokens only; the
     /// sign-in cookie is used by the sign-in page and the authorization endpoint alone.
     /// </summary>
-    public static IServiceCollection AddHubIdentity(this IServiceCollection services, IConfiguration configuration, IdentityKeys keys)
+    public static IServiceCollection AddHubIdentity(this IServiceCollection services, IConfiguration configuration, IdentityKeys keys, bool development)
     {
         services.AddIdentityCore<HubUser>(o =>
             {
@@ -46,10 +46,12 @@ public static class IdentitySetup
                 o.Cookie.Name = "hub.signin";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // Outside Development the hub is reached over TLS only (HostPosture).
+                o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
             });
-        services.AddAntiforgery();
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
 
         // One issuer for every endpoint and node: a token obtained on the web endpoint is
         // presented on the gRPC endpoint, and on other nodes behind the load balancer.
@@ -91,10 +93,10 @@ public static class IdentitySetup
                     .EnableTokenEndpointPassthrough()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough();
-                if (!configuration.GetValue("Hub:Identity:RequireHttps", false))
+                if (!configuration.GetValue("Hub:Identity:RequireHttps", !development))
                 {
-                    // TLS terminates in front of the hub in production (see deploy/README.md);
-                    // on loopback and in tests the hub speaks plain HTTP.
+                    // In Development, on loopback, the hub speaks plain HTTP. Elsewhere TLS
+                    // terminates in front of the hub (deploy/), which says so in X-Forwarded-Proto.
                     aspNetCore.DisableTransportSecurityRequirement();
                 }
             })

@@ -24,15 +24,7 @@ public static class SignInPage
               <meta charset="utf-8">
               <meta name="viewport" content="width=device-width, initial-scale=1">
               <title>Sign in — Hub</title>
-              <style>
-                body { font-family: system-ui, sans-serif; background: #f4f6f8; color: #1b1f23; }
-                main { max-width: 22rem; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: 8px; box-shadow: 0 1px 4px #0002; }
-                label { display: block; margin-top: 1rem; font-weight: 600; }
-                input { width: 100%; padding: .5rem; font-size: 1rem; box-sizing: border-box; }
-                button { margin-top: 1.5rem; width: 100%; padding: .6rem; font-size: 1rem; background: #0b5394; color: #fff; border: 0; border-radius: 4px; }
-                button:focus, input:focus { outline: 3px solid #f1c232; }
-                .error { color: #a61b1b; font-weight: 600; }
-              </style>
+              <link rel="stylesheet" href="/account/signin.css">
             </head>
             <body>
               <main>
