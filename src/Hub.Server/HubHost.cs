@@ -108,7 +108,8 @@ public static class HubHost
         app.MapCases();
         app.MapDeliveries();
         app.MapGrpcService<Hub.Server.Admin.AdminService>();
-        app.MapGrpcReflectionService().AllowAnonymous();
+        // Reflection describes the API to signed-in callers only (the protos are public; probing is not).
+        app.MapGrpcReflectionService();
         app.MapHub<FeedHub>(FeedHub.Path);
         app.MapIdentityEndpoints();
         app.MapAuditEndpoints();

@@ -27,7 +27,8 @@ public sealed class AccessPolicy(AccessDirectory directory)
 
     public bool CanRead(Caller caller, RecordAccess record)
     {
-        if (!IsActive(caller))
+        // An admin reads no records, even one given a reading role behind the hub's back.
+        if (!IsActive(caller) || caller.Has(Roles.Admin))
         {
             return false;
         }
@@ -194,7 +195,8 @@ public sealed class AccessPolicy(AccessDirectory directory)
     }
 
     public Decision CanAdminister(Caller caller) =>
-        IsActive(caller) && caller.Has(Roles.Admin) ? Decision.Allow : Decision.Deny("admins only");
+        IsActive(caller) && caller.Has(Roles.Admin) && caller.Roles.Count == 1 ? Decision.Allow
+            : Decision.Deny(caller.Has(Roles.Admin) ? "an admin holding other roles may not administer (separation of duties)" : "admins only");
 }
 
 /// <summary>An allow or a deny with the reason, for the caller's error and the audit trail.</summary>

@@ -59,10 +59,7 @@ public sealed partial class AdminService(
         {
             errors.Add("user_name", "must be 3 to 64 characters from a-z 0-9 . _ -");
         }
-        if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Length > 200)
-        {
-            errors.Add("display_name", "required, at most 200 characters");
-        }
+        TextFields.Text(request.DisplayName, "display_name", 200, errors, singleLine: true);
         var centre = request.Country == CentreCountry.Code;
         if (!centre && directory.StatusOf(request.Country) is null)
         {
@@ -87,6 +84,12 @@ public sealed partial class AdminService(
             {
                 errors.Add($"roles[{i}]", $"{role} belongs to a country, not to the centre");
             }
+        }
+        if (request.Roles.Contains(Roles.Admin) && request.Roles.Any(r => r != Roles.Admin))
+        {
+            // Separation of duties: who manages accounts reads no records, or one insider could
+            // make himself a reader of everything.
+            errors.Add("roles", "admin cannot be held with a role that reads records");
         }
         foreach (var failure in await PasswordErrorsAsync(request.Password))
         {
@@ -128,10 +131,7 @@ public sealed partial class AdminService(
         {
             errors.Add("client_id", "must be 3 to 64 characters from a-z 0-9 . _ -");
         }
-        if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Length > 200)
-        {
-            errors.Add("display_name", "required, at most 200 characters");
-        }
+        TextFields.Text(request.DisplayName, "display_name", 200, errors, singleLine: true);
         if (directory.StatusOf(request.Country) != Entity.CountryStatus.Member)
         {
             errors.Add("country", $"'{AlertValidatorText(request.Country)}' is not a member state; only member agencies' systems post and receive");

@@ -188,6 +188,10 @@ public static partial class AlertValidator
             {
                 errors.Add(f + "quantity", "must be a finite number greater than zero");
             }
+            else if (Enum.IsDefined(item.Unit) && item.Unit != QuantityUnit.Unspecified && Quantities.Implausible(item.Quantity, item.Unit) is { } bound)
+            {
+                errors.Add(f + "quantity", bound);
+            }
             if (item.Unit == QuantityUnit.Unspecified)
             {
                 errors.Add(f + "unit", "required");
@@ -252,21 +256,13 @@ public static partial class AlertValidator
         }
         else
         {
-            OptionalText(value, field, max, errors);
+            // Required fields are names, places and identifiers: one line.
+            TextFields.Text(value, field, max, errors, singleLine: true);
         }
     }
 
-    private static void OptionalText(string value, string field, int max, FieldErrors errors)
-    {
-        if (value.Length > max)
-        {
-            errors.Add(field, $"at most {max} characters (got {value.Length})");
-        }
-        else if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-        {
-            errors.Add(field, "contains control characters");
-        }
-    }
+    private static void OptionalText(string value, string field, int max, FieldErrors errors) =>
+        TextFields.Text(value, field, max, errors, required: false);
 
     private static void OptionalCountry(string code, string field, FieldErrors errors)
     {

@@ -24,6 +24,37 @@ public static partial class CaseValidation
         ["text/plain"] = null,
     };
 
+    // The name a reader opens the file by must say what it is: "invoice.pdf" holding text, or
+    // a program named like a document, is refused.
+    private static readonly Dictionary<string, string[]> Extensions = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["application/pdf"] = [".pdf"],
+        ["image/png"] = [".png"],
+        ["image/jpeg"] = [".jpg", ".jpeg"],
+        ["text/plain"] = [".txt", ".text", ".log", ".csv"],
+    };
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Valid UTF-8 without NUL or control characters (but line breaks and tabs), not starting like a program (MZ, ELF, Mach-O, #!).</summary>
+    private static bool IsPlainText(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith("MZ"u8) || content.StartsWith("\u007FELF"u8) || content.StartsWith("#!"u8)
+            || content.StartsWith((ReadOnlySpan<byte>)[0xCF, 0xFA, 0xED, 0xFE]) || content.StartsWith((ReadOnlySpan<byte>)[0xCA, 0xFE, 0xBA, 0xBE]))
+        {
+            return false;
+        }
+        try
+        {
+            var text = StrictUtf8.GetString(content);
+            return !text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
     [GeneratedRegex("^[a-z]{2}$")]
     private static partial Regex LanguagePattern();
 
@@ -125,6 +156,10 @@ public static partial class CaseValidation
             {
                 errors.Add(f + "file_name", "required, at most 200 characters, no path separators");
             }
+            else
+            {
+                TextFields.Text(a.FileName, f + "file_name", 200, errors, singleLine: true);
+            }
             if (!AllowedTypes.TryGetValue(a.ContentType, out var magic))
             {
                 errors.Add(f + "content_type", $"'{TextFields.Truncate(a.ContentType)}' is not accepted; use {string.Join(", ", AllowedTypes.Keys)}");
@@ -140,6 +175,14 @@ public static partial class CaseValidation
             else if (magic is not null && !a.Content.Span.StartsWith(magic))
             {
                 errors.Add(f + "content", $"does not look like {a.ContentType}");
+            }
+            else if (magic is null && !IsPlainText(a.Content.Span))
+            {
+                errors.Add(f + "content", "text/plain must be UTF-8 text without NUL or control characters, and no program");
+            }
+            if (AllowedTypes.ContainsKey(a.ContentType) && !Extensions[a.ContentType].Any(e => a.FileName.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add(f + "file_name", $"must end with {string.Join(" or ", Extensions[a.ContentType])} for {a.ContentType}");
             }
         }
         if (total > MaxAttachmentsBytes)

@@ -12,7 +12,7 @@ public static class DeliveryValidation
     {
         var errors = new FieldErrors();
         TextFields.IdempotencyKey(request.IdempotencyKey, errors);
-        TextFields.Text(request.Title, "title", 200, errors);
+        TextFields.Text(request.Title, "title", 200, errors, singleLine: true);
         TextFields.Text(request.Suspects, "suspects", 2000, errors, required: false);
         if (request.HandlingCode == HandlingCode.Unspecified || !Enum.IsDefined(request.HandlingCode))
         {
@@ -56,6 +56,10 @@ public static class DeliveryValidation
             if (i > 0 && string.IsNullOrWhiteSpace(leg.EntryCrossingPoint))
             {
                 errors.Add($"legs[{i}].entry_crossing_point", "required: where surveillance is handed over");
+            }
+            else
+            {
+                TextFields.Text(leg.EntryCrossingPoint, $"legs[{i}].entry_crossing_point", 200, errors, required: false, singleLine: true);
             }
         }
         if (request.Legs.Count > 0 && request.Legs[0].Country != request.InitiatingCountry)

@@ -22,8 +22,8 @@ public static class IdentitySetup
         services.AddIdentityCore<HubUser>(o =>
             {
                 o.Password.RequiredLength = 12;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // No account lockout: anyone could lock anyone out. SignInThrottle slows the guesser instead.
+                o.Lockout.AllowedForNewUsers = false;
                 o.User.RequireUniqueEmail = false;
                 o.ClaimsIdentity.UserIdClaimType = Claims.Subject;
                 o.ClaimsIdentity.UserNameClaimType = Claims.Name;
@@ -51,6 +51,7 @@ public static class IdentitySetup
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
             });
+        services.AddSingleton<SignInThrottle>();
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
 
         // One issuer for every endpoint and node: a token obtained on the web endpoint is
@@ -85,6 +86,8 @@ public static class IdentitySetup
                 o.DisableAccessTokenEncryption();
                 o.SetAccessTokenLifetime(AccessTokenLifetime);
                 o.SetRefreshTokenLifetime(TimeSpan.FromHours(8));
+                // A refresh token works once: a second use is theft, and revokes the whole chain.
+                o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 if (!string.IsNullOrWhiteSpace(issuer))
                 {
                     o.SetIssuer(new Uri(issuer));
@@ -110,6 +113,9 @@ public static class IdentitySetup
                     .DisableAccessTokenExtractionFromBodyForm()
                     .DisableAccessTokenExtractionFromQueryString();
                 o.AddAudiences(Audience);
+                // Every access token is checked against the token store, so that one of a revoked
+                // chain (a reused code or refresh token, a disabled account) is refused at once.
+                o.EnableTokenEntryValidation();
             });
         return services;
     }

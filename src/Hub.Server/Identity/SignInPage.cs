@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
+using Hub.Server.Audit;
+using Hub.Server.Data;
 using Microsoft.AspNetCore.Identity;
 
 namespace Hub.Server.Identity;
@@ -46,7 +48,10 @@ public static class SignInPage
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    public static async Task<IResult> SubmitAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<HubUser> signIn, UserManager<HubUser> users)
+    private const string Refused = "Wrong user name or password, or too many attempts; try again later. / Неверное имя пользователя или пароль, или слишком много попыток; попробуйте позже.";
+
+    public static async Task<IResult> SubmitAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<HubUser> signIn, UserManager<HubUser> users,
+        SignInThrottle throttle, GroupCommit writes)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var returnUrl = form["returnUrl"].ToString();
@@ -54,24 +59,50 @@ public static class SignInPage
         {
             return Results.BadRequest();
         }
-        var user = await users.FindByNameAsync(form["username"].ToString());
-        if (user is null || user.IsDisabled)
+        var userName = form["username"].ToString();
+        var password = form["password"].ToString();
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.IsThrottled(userName, address))
         {
-            return Show(context, antiforgery, returnUrl, "Wrong user name or password. / Неверное имя пользователя или пароль.");
+            await AuditAsync(writes, context, "signin-throttled", userName, address);
+            return Show(context, antiforgery, returnUrl, Refused);
         }
-        var result = await signIn.CheckPasswordSignInAsync(user, form["password"].ToString(), lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        var user = userName.Length is > 0 and <= 64 ? await users.FindByNameAsync(userName) : null;
+        // The hash is checked for unknown and disabled accounts too, against a hash made once:
+        // every failure costs the same time and says the same words, so neither reveals who exists.
+        var passwordHolds = false;
+        if (user is null)
         {
-            return Show(context, antiforgery, returnUrl, "Too many failed attempts; try again later. / Слишком много попыток; попробуйте позже.");
+            users.PasswordHasher.VerifyHashedPassword(new HubUser(), DummyHash(users), password);
         }
-        if (!result.Succeeded)
+        else
         {
-            return Show(context, antiforgery, returnUrl, "Wrong user name or password. / Неверное имя пользователя или пароль.");
+            passwordHolds = (await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: false)).Succeeded;
         }
+        if (user is null || user.IsDisabled || !passwordHolds)
+        {
+            throttle.Failed(userName, address);
+            await AuditAsync(writes, context, "signin-failed", userName, address);
+            return Show(context, antiforgery, returnUrl, Refused);
+        }
+        throttle.Succeeded(userName, address);
         await signIn.SignInAsync(user, isPersistent: false);
-        return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
+        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/console/");
     }
 
+    private static string? _dummyHash;
+
+    private static string DummyHash(UserManager<HubUser> users) =>
+        _dummyHash ??= users.PasswordHasher.HashPassword(new HubUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)));
+
+    private static Task AuditAsync(GroupCommit writes, HttpContext context, string action, string userName, string address) =>
+        writes.AuditAsync(new AuditEvent(Access.Caller.Anonymous, Access.Channels.Http, action, AuditOutcomes.Denied, "person", null,
+            $"user name '{Validation.TextFields.Truncate(Printable(userName))}' from {address}"), context.RequestAborted);
+
+    private static string Printable(string text) => new(text.Take(64).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c).ToArray());
+
+    /// <summary>A path on this site only: no scheme or host, nothing a browser would read as "//host" (tabs and line breaks are stripped by browsers), no backslash.</summary>
     private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+        !string.IsNullOrEmpty(url) && url.Length <= 2048 && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
+        && !url.Any(c => c == '\\' || char.IsControl(c) || char.IsWhiteSpace(c));
 }

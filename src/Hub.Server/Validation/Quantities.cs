@@ -21,6 +21,29 @@ public static class Quantities
     };
 
     /// <summary>
+    /// Upper bounds per dimension, far above any seizure ever reported (the largest are tens
+    /// of tonnes, millions of pills) yet finite: 1e308 g once became a normalised Infinity
+    /// that broke every sum. Null when the quantity is plausible, else the error.
+    /// </summary>
+    public static string? Implausible(double quantity, QuantityUnit unit)
+    {
+        var (value, dimension) = Normalize(quantity, unit);
+        var max = dimension switch
+        {
+            QuantityDimension.MassKg => 1_000_000d,
+            QuantityDimension.VolumeL => 1_000_000d,
+            _ => 1_000_000_000d,
+        };
+        var name = dimension switch
+        {
+            QuantityDimension.MassKg => "1,000 t",
+            QuantityDimension.VolumeL => "1,000,000 l",
+            _ => "1,000,000,000 pieces",
+        };
+        return double.IsFinite(value) && value <= max ? null : $"at most {name} in one item";
+    }
+
+    /// <summary>
     /// Reads a unit as reports and spreadsheets write it ("kg", "tons", "tablets", "litres"...).
     /// </summary>
     public static bool TryParseUnit(string? text, out QuantityUnit unit)

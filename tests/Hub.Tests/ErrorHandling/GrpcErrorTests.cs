@@ -204,7 +204,18 @@ public sealed class GrpcErrorTests(HubFactory hub) : IClassFixture<HubFactory>
     [Fact]
     public async Task Services_bound_with_guarded_marshallers_keep_their_endpoints_streaming_and_reflection_included()
     {
-        var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(hub.CreateGrpcChannel(null));
+        var anonymous = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(hub.CreateGrpcChannel(null));
+        using (var probe = anonymous.ServerReflectionInfo(cancellationToken: Ct))
+        {
+            // Reflection is for signed-in callers only.
+            var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                await probe.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" }, Ct);
+                await probe.ResponseStream.MoveNext(Ct);
+            });
+            Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        }
+        var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(hub.CreateGrpcChannel(await hub.AgencyTokenAsync("KAZ")));
         using var call = reflection.ServerReflectionInfo(cancellationToken: Ct);
 
         await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" }, Ct);
