@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -41,9 +42,43 @@ public static class AuthorizeEndpoint
         return TokenEndpoint.SignIn(identity);
     }
 
-    /// <summary>/connect/endsession: ends the sign-in cookie, then OpenIddict redirects back.</summary>
-    public static async Task<IResult> EndSessionAsync(HttpContext context)
+    /// <summary>
+    /// GET /connect/endsession only asks: a link or an image on another site must not sign an
+    /// officer out (logout CSRF). The page's form POSTs back with an antiforgery token.
+    /// </summary>
+    public static IResult ConfirmEndSession(HttpContext context, IAntiforgery antiforgery)
     {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var html = $$"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <title>Sign out — Hub</title>
+              <link rel="stylesheet" href="/account/signin.css">
+            </head>
+            <body>
+              <main>
+                <h1>Hub — sign out / выход</h1>
+                <form method="post" action="/connect/endsession">
+                  <input type="hidden" name="{{tokens.FormFieldName}}" value="{{System.Net.WebUtility.HtmlEncode(tokens.RequestToken)}}">
+                  <button type="submit" data-testid="confirm-sign-out">Sign out / Выйти</button>
+                </form>
+              </main>
+            </body>
+            </html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    /// <summary>POST /connect/endsession with the confirmation's antiforgery token: ends the sign-in cookie, then OpenIddict redirects back.</summary>
+    public static async Task<IResult> EndSessionAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest();
+        }
         await context.SignOutAsync(IdentityConstants.ApplicationScheme);
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }

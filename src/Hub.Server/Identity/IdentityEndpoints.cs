@@ -9,7 +9,8 @@ public static class IdentityEndpoints
     {
         app.MapMethods("/connect/authorize", ["GET", "POST"], (Delegate)AuthorizeEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/connect/token", (Delegate)TokenEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery();
-        app.MapMethods("/connect/endsession", ["GET", "POST"], (Delegate)AuthorizeEndpoint.EndSessionAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapGet("/connect/endsession", (Delegate)AuthorizeEndpoint.ConfirmEndSession).AllowAnonymous();
+        app.MapPost("/connect/endsession", (Delegate)AuthorizeEndpoint.EndSessionAsync).AllowAnonymous().DisableAntiforgery();
         app.MapGet(SignInPage.Path, (HttpContext context, IAntiforgery antiforgery, string? returnUrl) => SignInPage.Show(context, antiforgery, returnUrl)).AllowAnonymous();
         app.MapPost(SignInPage.Path, (Delegate)SignInPage.SubmitAsync).AllowAnonymous().DisableAntiforgery();
     }
