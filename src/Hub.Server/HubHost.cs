@@ -53,7 +53,6 @@ public static class HubHost
         builder.AddHubPosture();
         services.AddSingleton<AccessDirectory>();
         services.AddSingleton<AccessPolicy>();
-        services.AddSingleton<AuditChain>();
         services.AddSingleton<GroupCommit>();
         services.AddAuthorization(o =>
         {
@@ -83,6 +82,7 @@ public static class HubHost
         services.AddDeliveries();
         // After the features: it wires the consumers they registered.
         services.AddHubBus(configuration, startupLog);
+        services.AddHubAudit(configuration, paths, keys, builder.Environment.IsDevelopment(), startupLog);
         services.AddGrpcReflection();
         services.AddSignalR();
         services.AddSingleton<FeedConnections>();

@@ -1,5 +1,4 @@
 using Hub.Server;
-using Microsoft.EntityFrameworkCore;
 using Hub.Server.Data;
 
 // The application's own folder is the content root wherever the hub is started from: the
@@ -25,22 +24,10 @@ if (args.Length > 0 && args[0] == "bootstrap-admin")
     return await Hub.Server.Admin.BootstrapAdmin.RunAsync(app.Services, args.Skip(1).ToArray(), Console.Out, Console.Error);
 }
 
-// `Hub.Server audit-verify` recomputes the audit trail's hash chain: exit code 0 when it
-// holds, 1 naming the first broken entry otherwise.
-if (args.Length > 0 && args[0] == "audit-verify")
+// `Hub.Server audit-verify` and `audit-checkpoint` (Audit/AuditCommands.cs).
+if (Hub.Server.Audit.AuditCommands.Handles(args))
 {
-    await using var scope = app.Services.CreateAsyncScope();
-    var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-    if ((await db.Database.GetPendingMigrationsAsync()).Any())
-    {
-        Console.Error.WriteLine("the database is not initialised (pending migrations): point Hub__DataDirectory or ConnectionStrings__Hub at the hub's database");
-        return 2;
-    }
-    var result = await Hub.Server.Audit.AuditChain.VerifyAsync(db, CancellationToken.None);
-    Console.WriteLine(result.Intact
-        ? $"audit trail intact: {result.EntriesChecked} entries"
-        : $"audit trail BROKEN at entry {result.FirstBrokenSequence}: {result.Reason} ({result.EntriesChecked} entries hold before it)");
-    return result.Intact ? 0 : 1;
+    return await Hub.Server.Audit.AuditCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 app.MapHub();

@@ -11,4 +11,7 @@ internal static partial class StartupLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Identity: using development signing and encryption keys kept in {DataDirectory}. Configure Hub:Identity:SigningKey and Hub:Identity:EncryptionKey in production.")]
     public static partial void DevelopmentKeys(ILogger logger, string dataDirectory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit: using a development audit key kept in {DataDirectory}. Configure Hub:Audit:Key (or Hub:Audit:KeyFile) outside Development; the hub refuses to start without it there.")]
+    public static partial void DevelopmentAuditKey(ILogger logger, string dataDirectory);
 }

@@ -36,6 +36,9 @@ public class HubFactory : WebApplicationFactory<Program>
     public virtual string SigningKeyPem { get; } = IdentityKeys.NewRsaPem();
     public virtual string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The audit key (Hub:Audit:Key): the hub's secret, which an attacker with the database does not have.</summary>
+    public virtual string AuditKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public RsaSecurityKey SigningKey
     {
         get
@@ -55,6 +58,7 @@ public class HubFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hub:Identity:Issuer", Issuer);
         builder.UseSetting(IdentityKeys.SigningKeyKey, SigningKeyPem);
         builder.UseSetting(IdentityKeys.EncryptionKeyKey, EncryptionKey);
+        builder.UseSetting(Hub.Server.Audit.AuditKeys.KeyKey, AuditKey);
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);
@@ -119,6 +123,10 @@ public class HubFactory : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<HubDbContext>());
     }
+
+    /// <summary>Checks the audit trail as audit-verify does (MACs, links, the checkpoint file).</summary>
+    public Task<Hub.Server.Audit.AuditVerification> VerifyAuditAsync(params string[] moreCheckpointFiles) =>
+        WithDbAsync(db => Services.GetRequiredService<Hub.Server.Audit.AuditVerifier>().VerifyAsync(db, TestContext.Current.CancellationToken, moreCheckpointFiles));
 
     protected override void Dispose(bool disposing)
     {

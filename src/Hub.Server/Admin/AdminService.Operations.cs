@@ -23,14 +23,31 @@ public sealed partial class AdminService
     public override async Task<VerifyAuditTrailResponse> VerifyAuditTrail(VerifyAuditTrailRequest request, ServerCallContext context)
     {
         var caller = RequireAdmin(context, "audit.verify");
-        var result = await AuditChain.VerifyAsync(db, context.CancellationToken);
+        var result = await services.GetRequiredService<AuditVerifier>().VerifyAsync(db, context.CancellationToken);
         await AuditAsync(caller, "audit.verify", "audit", "chain", result.Reason, context.CancellationToken);
-        return new VerifyAuditTrailResponse
+        var response = new VerifyAuditTrailResponse
         {
             Intact = result.Intact,
             EntriesChecked = result.EntriesChecked,
             FirstBrokenSequence = result.FirstBrokenSequence ?? 0,
             Reason = result.Reason,
+            CheckpointsChecked = result.CheckpointsChecked,
+            LastCheckpointSequence = result.LastCheckpointSequence ?? 0,
+        };
+        response.Problems.AddRange(result.Problems);
+        response.Notes.AddRange(result.Notes);
+        return response;
+    }
+
+    public override async Task<Wire.AuditCheckpoint> WriteAuditCheckpoint(WriteAuditCheckpointRequest request, ServerCallContext context)
+    {
+        var caller = RequireAdmin(context, "audit.checkpoint");
+        var c = (await services.GetRequiredService<AuditCheckpoints>().WriteAsync(unlessAt: null, context.CancellationToken))!;
+        await AuditAsync(caller, "audit.checkpoint", "audit", c.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), $"checkpoint at {c.Sequence} signed {c.At}", context.CancellationToken);
+        return new Wire.AuditCheckpoint
+        {
+            Sequence = c.Sequence, Entries = c.Entries, Mac = c.Mac, KeyId = c.KeyId ?? "", At = c.At, Node = c.Node,
+            SigningKeyId = c.SigningKeyId, Signature = c.Signature,
         };
     }
 

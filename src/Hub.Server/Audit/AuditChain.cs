@@ -24,10 +24,18 @@ public static class AuditOutcomes
     public const string Invalid = "invalid";
 }
 
-/// <summary>Appends to and verifies the hash-chained audit trail.</summary>
-public sealed class AuditChain(TimeProvider clock)
+/// <summary>
+/// Appends to the audit trail: each entry authenticated with the current audit key over its
+/// content and the previous entry's MAC (decisions/0015). <see cref="AuditVerifier"/> checks it.
+/// </summary>
+public sealed class AuditChain(TimeProvider clock, AuditKeys keys) : IDisposable
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    // One HMAC state, reused: appends run on the group commit's thread, one batch at a time
+    // (the lock is never contended); a fresh HMAC per entry would set up its key every time.
+    private readonly EntryMac _mac = new(keys.Current);
+    private readonly Lock _macLock = new();
 
     /// <summary>
     /// Takes the head row's lock as the first statement of the group commit's transaction, so
@@ -58,6 +66,7 @@ public sealed class AuditChain(TimeProvider clock)
     private void AddEntries(HubDbContext db, AuditHead head, IReadOnlyList<AuditEvent> events)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        using var macInUse = _macLock.EnterScope();
         foreach (var e in events)
         {
             var entry = new AuditEntry
@@ -75,8 +84,9 @@ public sealed class AuditChain(TimeProvider clock)
                 Detail = e.Detail,
                 PreviousHash = head.LastHash,
                 Hash = "",
+                KeyId = keys.Current.Id,
             };
-            entry.Hash = ComputeHash(entry);
+            entry.Hash = _mac.Compute(entry);
             db.AuditTrail.Add(entry);
             head.LastSequence = entry.Sequence;
             head.LastHash = entry.Hash;
@@ -84,48 +94,13 @@ public sealed class AuditChain(TimeProvider clock)
     }
 
     /// <summary>
-    /// Recomputes the whole chain. Returns the sequence of the first entry that does not
-    /// match (changed, inserted, or following a removed one), or null when all hold.
+    /// The canonical content an entry's MAC covers: every field length-prefixed, so that no
+    /// two different entries encode alike, then the previous entry's MAC and (for keyed
+    /// entries) the key id. Entries from before keyed authentication encode without it.
     /// </summary>
-    public static async Task<AuditVerification> VerifyAsync(HubDbContext db, CancellationToken cancellationToken)
+    internal static byte[] Canonical(AuditEntry e)
     {
-        // The head first, then the entries up to it: entries only ever follow the head's
-        // commit, so a commit landing between the two reads adds entries past it (checked
-        // next time) rather than looking like a removal.
-        var head = await db.AuditHeads.AsNoTracking().SingleAsync(h => h.Id == 1, cancellationToken);
-        var upTo = head.LastSequence;
-        var previousHash = GenesisHash;
-        long expected = 1;
-        long checkedCount = 0;
-        await foreach (var entry in db.AuditTrail.AsNoTracking().Where(e => e.Sequence <= upTo).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            if (entry.Sequence != expected)
-            {
-                return new AuditVerification(false, checkedCount, expected, $"entry {expected} is missing");
-            }
-            if (entry.PreviousHash != previousHash)
-            {
-                return new AuditVerification(false, checkedCount, entry.Sequence, "its previous-hash does not match the entry before it");
-            }
-            if (ComputeHash(entry) != entry.Hash)
-            {
-                return new AuditVerification(false, checkedCount, entry.Sequence, "its content does not match its hash");
-            }
-            previousHash = entry.Hash;
-            expected++;
-            checkedCount++;
-        }
-        if (head.LastSequence != checkedCount || head.LastHash != previousHash)
-        {
-            return new AuditVerification(false, checkedCount, checkedCount + 1, "entries after this point were removed");
-        }
-        return new AuditVerification(true, checkedCount, null, "the chain is intact");
-    }
-
-    internal static string ComputeHash(AuditEntry e)
-    {
-        // Each field length-prefixed, so that no two different entries encode alike.
-        var text = new StringBuilder();
+        var text = new StringBuilder(256);
         foreach (var field in new[]
         {
             e.Sequence.ToString(CultureInfo.InvariantCulture),
@@ -134,25 +109,48 @@ public sealed class AuditChain(TimeProvider clock)
             e.PreviousHash,
         })
         {
-            if (field is null)
-            {
-                text.Append("-1:");
-            }
-            else
-            {
-                text.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
-            }
-            text.Append('|');
+            Field(text, field);
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        if (e.KeyId is not null)
+        {
+            Field(text, e.KeyId);
+        }
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    private static void Field(StringBuilder text, string? field)
+    {
+        if (field is null)
+        {
+            text.Append("-1:");
+        }
+        else
+        {
+            text.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
+        }
+        text.Append('|');
+    }
+
+    /// <summary>The plain hash of an entry from before keyed authentication (no key id): anyone can recompute it.</summary>
+    internal static string UnkeyedHash(AuditEntry e) => Convert.ToHexStringLower(SHA256.HashData(Canonical(e)));
+
+    public void Dispose() => _mac.Dispose();
 
     private static string Limit(string value, int max) => value.Length <= max ? value : value[..max];
 }
 
-/// <summary>The result of checking the chain.</summary>
-/// <param name="Intact">True when every entry holds.</param>
-/// <param name="EntriesChecked">How many entries held before the first broken one.</param>
-/// <param name="FirstBrokenSequence">The first entry that does not hold, if any.</param>
-/// <param name="Reason">Why it does not hold.</param>
-public sealed record AuditVerification(bool Intact, long EntriesChecked, long? FirstBrokenSequence, string Reason);
+/// <summary>Computes entries' MACs with one key. Not thread-safe: it keeps its HMAC state between entries.</summary>
+internal sealed class EntryMac(AuditKey key) : IDisposable
+{
+    private readonly IncrementalHash _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key.Secret);
+
+    public string Compute(AuditEntry entry)
+    {
+        _hmac.AppendData(AuditChain.Canonical(entry));
+        Span<byte> mac = stackalloc byte[32];
+        _hmac.GetHashAndReset(mac);
+        return Convert.ToHexStringLower(mac);
+    }
+
+    public void Dispose() => _hmac.Dispose();
+}

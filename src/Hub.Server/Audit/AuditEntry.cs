@@ -6,8 +6,9 @@ namespace Hub.Server.Audit;
 /// <summary>
 /// One line of the append-only audit trail: who (subject, country, client), when, what,
 /// on which record, through which channel, and with what outcome. Each entry carries the
-/// hash of the previous one, so that changing or removing any entry breaks the chain from
-/// there on.
+/// MAC of the previous one, so that changing or removing any entry breaks the chain from
+/// there on, and its own MAC is keyed with a secret the database does not hold, so that
+/// whoever can write the database cannot recompute it (decisions/0015).
 /// </summary>
 public sealed class AuditEntry
 {
@@ -23,12 +24,22 @@ public sealed class AuditEntry
     public string? RecordType { get; set; }
     public string? RecordId { get; set; }
     public string? Detail { get; set; }
+    /// <summary>The previous entry's <see cref="Hash"/> (<see cref="AuditChain.GenesisHash"/> for the first).</summary>
     public required string PreviousHash { get; set; }
+
+    /// <summary>
+    /// The entry's authenticator, hex: HMAC-SHA256 with the audit key named by
+    /// <see cref="KeyId"/> over the entry's canonical content and <see cref="PreviousHash"/>;
+    /// plain SHA-256 for entries written before keyed authentication (no key id).
+    /// </summary>
     public required string Hash { get; set; }
+
+    /// <summary>Which audit key made <see cref="Hash"/>, so that keys can rotate; null for entries from before keys.</summary>
+    public string? KeyId { get; set; }
 }
 
 /// <summary>
-/// The chain's head: the last sequence and hash. Every append first updates this single
+/// The chain's head: the last sequence and MAC. Every append first updates this single
 /// row, which makes concurrent appenders queue up behind each other's transactions on any
 /// provider instead of forking the chain.
 /// </summary>
@@ -57,6 +68,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.RecordId).HasMaxLength(64);
         builder.Property(e => e.PreviousHash).HasMaxLength(64);
         builder.Property(e => e.Hash).HasMaxLength(64);
+        builder.Property(e => e.KeyId).HasMaxLength(32);
         builder.HasIndex(e => new { e.RecordType, e.RecordId });
         builder.HasIndex(e => e.AtUtc);
     }

@@ -64,10 +64,11 @@ public sealed record IdentityKeys(RsaSecurityKey SigningKey, SymmetricSecurityKe
     }
 
     // A stable key id from the public key, so that every node using the same key names it alike.
-    private static string KeyIdOf(RSA rsa) =>
+    internal static string KeyIdOf(RSA rsa) =>
         Convert.ToHexStringLower(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
 
-    private static string ReadOrCreate(string path, Func<string> create)
+    /// <summary>A development secret kept in the data folder, made once (also the audit key's, in Development).</summary>
+    internal static string ReadOrCreate(string path, Func<string> create)
     {
         if (File.Exists(path))
         {

@@ -15,6 +15,7 @@ public static class OutboxMessageTypes
         ["alert-posted.v1"] = typeof(AlertPosted),
         ["case-event.v1"] = typeof(CaseEventOccurred),
         ["delivery-event.v1"] = typeof(DeliveryEventOccurred),
+        ["audit-checkpoint.v1"] = typeof(AuditCheckpointWritten),
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<Type, string> KeyByType = ByKey.ToFrozenDictionary(p => p.Value, p => p.Key);

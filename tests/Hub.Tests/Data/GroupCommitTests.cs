@@ -39,7 +39,7 @@ public sealed class GroupCommitTests(HubFactory hub) : IClassFixture<HubFactory>
         Assert.Single(entries.Select(e => e.AtUtc).Distinct());
         Assert.Equal(Enumerable.Range(0, 10).Select(i => entries[0].Sequence + i), entries.Select(e => e.Sequence));
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"write {i}"), entries.Select(e => e.Detail));
-        Assert.True((await hub.WithDbAsync(db => AuditChain.VerifyAsync(db, Ct))).Intact);
+        Assert.True((await hub.VerifyAuditAsync()).Intact);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class GroupCommitTests(HubFactory hub) : IClassFixture<HubFactory>
         var details = await hub.WithDbAsync(db => db.AuditTrail.AsNoTracking().Where(e => e.RecordId == tag).OrderBy(e => e.Sequence).Select(e => e.Detail).ToListAsync());
         Assert.Equal(["first holder", "write 1", "write 2"], details);
         Assert.Equal(tag, await hub.WithDbAsync(db => db.IdempotencyKeys.AsNoTracking().Where(k => k.Key == key).Select(k => k.RecordId).SingleAsync()));
-        Assert.True((await hub.WithDbAsync(db => AuditChain.VerifyAsync(db, Ct))).Intact);
+        Assert.True((await hub.VerifyAuditAsync()).Intact);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class GroupCommitTests(HubFactory hub) : IClassFixture<HubFactory>
         Assert.Equal(sequences.Order(), order);
         var posts = await hub.WithDbAsync(db => db.AuditTrail.AsNoTracking().CountAsync(e => e.Action == "alert.post" && e.ActorCountry == "UZB"));
         Assert.Equal(64, posts);
-        var verified = await hub.WithDbAsync(db => AuditChain.VerifyAsync(db, Ct));
+        var verified = await hub.VerifyAuditAsync();
         Assert.True(verified.Intact, verified.Reason);
     }
 

@@ -10,6 +10,7 @@ public sealed class SecondNode(HubFactory first) : HubFactory(first.DataDirector
 {
     public override string SigningKeyPem => first.SigningKeyPem;
     public override string EncryptionKey => first.EncryptionKey;
+    public override string AuditKey => first.AuditKey;
 }
 
 /// <summary>

@@ -162,6 +162,10 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -801,6 +805,12 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         new
                         {
                             Id = 1,
+                            ExpiresAtUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Holder = ""
+                        },
+                        new
+                        {
+                            Id = 2,
                             ExpiresAtUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             Holder = ""
                         });

@@ -153,6 +153,10 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -787,6 +791,12 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         new
                         {
                             Id = 1,
+                            ExpiresAtUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Holder = ""
+                        },
+                        new
+                        {
+                            Id = 2,
                             ExpiresAtUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             Holder = ""
                         });
