@@ -66,6 +66,8 @@ public sealed class HubProcess : IAsyncDisposable
         info.Environment["Kestrel__Endpoints__Web__Url"] = web.ToString();
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString();
         info.Environment["Hub__DataDirectory"] = dataDirectory;
+        // Outside Development the hub needs an audit key; nodes on one data folder share it.
+        info.Environment["Hub__Audit__KeyFile"] = AuditKeyFile(dataDirectory);
         info.Environment["ConnectionStrings__RabbitMq"] = rabbitMq;
         info.Environment["Logging__Console__FormatterName"] = "simple";
         // Load tests post faster than an agency would; the limits have their own tests.
@@ -86,6 +88,16 @@ public sealed class HubProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await hub.WaitReadyAsync();
         return hub;
+    }
+
+    private static string AuditKeyFile(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "audit-key.txt");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        }
+        return path;
     }
 
     private void Append(string? line)

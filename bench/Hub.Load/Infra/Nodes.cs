@@ -39,6 +39,8 @@ internal sealed class ServerNode : IAsyncDisposable
             ["Kestrel__Endpoints__Web__Url"] = web.ToString(),
             ["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString(),
             ["Hub__DataDirectory"] = dataDirectory,
+            // Outside Development the hub needs an audit key; a restarted hub needs the same one.
+            ["Hub__Audit__KeyFile"] = AuditKeyFile(dataDirectory),
             ["ConnectionStrings__RabbitMq"] = rabbitMq ?? "",
             ["Hub__Identity__Issuer"] = web.ToString(),
             ["Logging__Console__FormatterName"] = "simple",
@@ -67,6 +69,16 @@ internal sealed class ServerNode : IAsyncDisposable
             throw;
         }
         return node;
+    }
+
+    private static string AuditKeyFile(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "audit-key.txt");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        }
+        return path;
     }
 
     /// <summary>The bare baselines: a gRPC echo of SeizureAlerts.PostAlert and a bare SignalR hub, no storage, no auth.</summary>
