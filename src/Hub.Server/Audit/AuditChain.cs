@@ -26,7 +26,7 @@ public static class AuditOutcomes
 
 /// <summary>
 /// Appends to the audit trail: each entry authenticated with the current audit key over its
-/// content and the previous entry's MAC (decisions/0015). <see cref="AuditVerifier"/> checks it.
+/// content and the previous entry's MAC (decisions/0016). <see cref="AuditVerifier"/> checks it.
 /// </summary>
 public sealed class AuditChain(TimeProvider clock, AuditKeys keys) : IDisposable
 {

@@ -24,7 +24,7 @@ public sealed class AuditOptions
 /// <summary>
 /// Writes signed checkpoints of the audit trail outside the database: a line appended to the
 /// checkpoint file and an <see cref="AuditCheckpointWritten"/> message through the outbox, for
-/// member agencies to keep (decisions/0015). The head is read inside a group commit, after the
+/// member agencies to keep (decisions/0016). The head is read inside a group commit, after the
 /// chain's lock, so a checkpoint names exactly what was committed, and its message is
 /// committed with that read.
 /// </summary>

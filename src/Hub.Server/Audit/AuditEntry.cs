@@ -8,7 +8,7 @@ namespace Hub.Server.Audit;
 /// on which record, through which channel, and with what outcome. Each entry carries the
 /// MAC of the previous one, so that changing or removing any entry breaks the chain from
 /// there on, and its own MAC is keyed with a secret the database does not hold, so that
-/// whoever can write the database cannot recompute it (decisions/0015).
+/// whoever can write the database cannot recompute it (decisions/0016).
 /// </summary>
 public sealed class AuditEntry
 {

@@ -7,7 +7,7 @@ namespace Hub.Server.Audit;
 
 /// <summary>
 /// The secrets audit entries are authenticated with (HMAC-SHA256). They never enter the
-/// database, so whoever can write it cannot recompute an entry's MAC (decisions/0015).
+/// database, so whoever can write it cannot recompute an entry's MAC (decisions/0016).
 /// Configured like the token keys: <c>Hub:Audit:Key</c> (at least 32 random bytes, base64)
 /// or <c>Hub:Audit:KeyFile</c>; keys retired by a rotation stay known for verification under
 /// <c>Hub:Audit:PreviousKeys:0…</c> (base64) or <c>Hub:Audit:PreviousKeyFiles:0…</c>. Every

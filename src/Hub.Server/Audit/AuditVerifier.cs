@@ -6,7 +6,7 @@ using static Hub.Server.Audit.AuditFindings;
 namespace Hub.Server.Audit;
 
 /// <summary>
-/// Checks the audit trail against what the database cannot change (decisions/0015): every
+/// Checks the audit trail against what the database cannot change (decisions/0016): every
 /// entry's MAC with the audit keys, every link to the entry before, and the trail against
 /// every signed checkpoint kept outside the database — the entry at a checkpoint's sequence
 /// has its MAC, and no entry up to the newest checkpoint is missing. It reads on past the
