@@ -95,6 +95,8 @@ internal sealed class DisablePersonChange(Caller caller, DisablePersonRequest re
         var user = context.Db.Users.FirstOrDefault(u => u.NormalizedUserName == name)
             ?? throw HubException.NotFound("user_name", $"person {request.UserName}", RecordType, null, "no such person").For(Action);
         user.IsDisabled = true;
+        // Disabling an account that awaits approval is its refusal: it can never be approved after.
+        user.ApprovalRequestedBy = null;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         RevokeTokens(context, user.Id, null);
         var roles = (from ur in context.Db.UserRoles join r in context.Db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name!).ToList();
@@ -121,7 +123,7 @@ internal sealed class CreateAgencyClientChange(Caller caller, CreateAgencyClient
         context.Audit(Action, RecordType, request.ClientId, request.Country);
         return () => new CreateAgencyClientResponse
         {
-            Client = new AgencyClient { ClientId = request.ClientId, DisplayName = request.DisplayName, Country = request.Country },
+            Client = new AgencyClient { ClientId = request.ClientId, DisplayName = request.DisplayName, Country = request.Country, Disabled = true, AwaitingApproval = true, RequestedBy = Caller.Subject },
             ClientSecret = secret,
         };
     }
@@ -139,6 +141,7 @@ internal sealed class DisableAgencyClientChange(Caller caller, DisableAgencyClie
             throw HubException.NotFound("client_id", $"agency client {request.ClientId}", RecordType, request.ClientId, "no such agency client").For(Action);
         }
         properties[AgencyClients.DisabledProperty] = true;
+        properties.Remove(AgencyClients.RequestedByProperty);
         application.Properties = properties.ToJsonString();
         application.ConcurrencyToken = Guid.NewGuid().ToString();
         RevokeTokens(context, null, application.Id);

@@ -15,6 +15,8 @@ internal static class AdminMapping
             DisplayName = user.DisplayName,
             Country = user.Country,
             Disabled = user.IsDisabled,
+            AwaitingApproval = user.ApprovalRequestedBy is not null,
+            RequestedBy = user.ApprovalRequestedBy ?? "",
         };
         person.Roles.AddRange(roles.Order(StringComparer.Ordinal));
         return person;

@@ -107,6 +107,10 @@ public sealed partial class AdminService(
             Country = request.Country,
             LockoutEnabled = true,
             SecurityStamp = Guid.NewGuid().ToString("N"),
+            // Four eyes: nobody signs in on one admin's word (admins included, or one admin
+            // could make a second and approve through it).
+            IsDisabled = true,
+            ApprovalRequestedBy = caller.Subject,
         };
         user.PasswordHash = users.PasswordHasher.HashPassword(user, request.Password);
         return await pipeline.WriteAsync(caller, new CreatePersonChange(caller, request, user, users.KeyNormalizer), context.CancellationToken);
@@ -139,7 +143,10 @@ public sealed partial class AdminService(
         OptionalKey(request.IdempotencyKey, errors);
         errors.ThrowIfAny();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var prepared = await ((HubApplicationManager)applications).PrepareAsync(AgencyClients.Describe(request.ClientId, secret, request.DisplayName, request.Country), context.CancellationToken);
+        var descriptor = AgencyClients.Describe(request.ClientId, secret, request.DisplayName, request.Country);
+        descriptor.Properties[AgencyClients.DisabledProperty] = JsonSerializer.SerializeToElement(true);
+        descriptor.Properties[AgencyClients.RequestedByProperty] = JsonSerializer.SerializeToElement(caller.Subject);
+        var prepared = await ((HubApplicationManager)applications).PrepareAsync(descriptor, context.CancellationToken);
         return await pipeline.WriteAsync(caller, new CreateAgencyClientChange(caller, request, prepared, secret), context.CancellationToken);
     }
 

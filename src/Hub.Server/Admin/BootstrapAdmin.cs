@@ -14,11 +14,16 @@ namespace Hub.Server.Admin;
 /// <c>Hub.Server bootstrap-admin &lt;user name&gt;</c>: the first admin of a real deployment,
 /// where no development account exists. The password is generated and printed once (the
 /// admin changes it at first use); the account is made through the record pipeline, so it is
-/// audited like any other, and only while no admin exists, decided inside the commit.
+/// audited like any other. Four eyes need two admins, and every account an admin asks for
+/// awaits another's approval, so the server's console makes the first two (run it twice):
+/// only while fewer than two active admins exist, decided inside the commit.
 /// </summary>
 public static class BootstrapAdmin
 {
     public const string Action = "person.bootstrap-admin";
+
+    /// <summary>Admins the console may make: enough for one to approve what the other asks.</summary>
+    public const int Admins = 2;
 
     /// <summary>Who makes the account: the operator at the server's console, not a token.</summary>
     private static readonly Caller Console = new("bootstrap-admin", null, "server console", CentreCountry.Code, new HashSet<string> { Roles.Admin });
@@ -89,9 +94,9 @@ public static class BootstrapAdmin
                          join u in context.Db.Users on ur.UserId equals u.Id
                          where r.NormalizedName == admin && !u.IsDisabled
                          select u.Id;
-            if (admins.Any())
+            if (admins.Count() >= Admins)
             {
-                throw HubException.FailedPrecondition("user_name", "an admin exists already: admins create further accounts").For(Action);
+                throw HubException.FailedPrecondition("user_name", $"{Admins} admins exist already: admins ask for further accounts and approve each other's").For(Action);
             }
             return _create.Create(context);
         }

@@ -12,6 +12,8 @@ public static class AgencyClients
 {
     public const string CountryProperty = "hub_country";
     public const string DisabledProperty = "hub_disabled";
+    /// <summary>While a client awaits a second admin's approval: who registered it. Such a client is also disabled.</summary>
+    public const string RequestedByProperty = "hub_requested_by";
 
     public static OpenIddictApplicationDescriptor Describe(string clientId, string secret, string displayName, string country)
     {
@@ -34,6 +36,9 @@ public static class AgencyClients
 
     public static string? CountryOf(ImmutableDictionary<string, JsonElement> properties) =>
         properties.TryGetValue(CountryProperty, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static string? RequestedBy(ImmutableDictionary<string, JsonElement> properties) =>
+        properties.TryGetValue(RequestedByProperty, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     public static bool IsDisabled(ImmutableDictionary<string, JsonElement> properties) =>
         properties.TryGetValue(DisabledProperty, out var value) && value.ValueKind == JsonValueKind.True;

@@ -45,6 +45,8 @@ public static class DevelopmentAccounts
         yield return ("analyst", "Analyst", CentreCountry.Code, Roles.Analyst);
         yield return ("observer.tur", "Observer of Türkiye", "TUR", Roles.Observer);
         yield return ("admin", "Administrator", CentreCountry.Code, Roles.Admin);
+        // The second pair of eyes: accounts one admin asks for, the other approves.
+        yield return ("admin2", "Second administrator", CentreCountry.Code, Roles.Admin);
     }
 
     public static async Task SeedAsync(IServiceProvider services, IConfiguration configuration, CancellationToken cancellationToken)

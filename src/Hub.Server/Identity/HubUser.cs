@@ -10,4 +10,11 @@ public sealed class HubUser : IdentityUser
     public string DisplayName { get; set; } = "";
     /// <summary>A disabled person cannot sign in, and tokens issued earlier stop working.</summary>
     public bool IsDisabled { get; set; }
+    /// <summary>
+    /// While the account awaits a second admin's approval: the subject of the admin who asked
+    /// for it (four eyes). Such an account is also disabled, so every check that refuses a
+    /// disabled person refuses it; approval clears both.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(450)]
+    public string? ApprovalRequestedBy { get; set; }
 }

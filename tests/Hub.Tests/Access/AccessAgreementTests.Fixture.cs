@@ -115,13 +115,12 @@ public sealed partial class AccessAgreementTests
 
         private async Task CreatePeopleAsync(CancellationToken ct)
         {
-            var admin = new Contracts.V1.Admin.AdminClient(Hub.CreateGrpcChannel(await Hub.PersonTokenAsync("admin")));
             foreach (var person in Callers.Where(c => c.Created))
             {
-                await admin.CreatePersonAsync(new CreatePersonRequest
+                await Administration.Approved.CreatePersonAsync(Hub, new CreatePersonRequest
                 {
                     UserName = person.Name, Password = AgreementCaller.Password, DisplayName = person.Name, Country = person.Country, Roles = { person.Role },
-                }, cancellationToken: ct);
+                }, ct);
             }
         }
 

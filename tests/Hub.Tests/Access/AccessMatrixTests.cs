@@ -115,11 +115,10 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         public async ValueTask InitializeAsync()
         {
             var ct = TestContext.Current.CancellationToken;
-            var admin = new Admin.AdminClient(Hub.CreateGrpcChannel(await Hub.PersonTokenAsync("admin")));
-            await admin.CreatePersonAsync(new CreatePersonRequest
+            await Administration.Approved.CreatePersonAsync(Hub, new CreatePersonRequest
             {
                 UserName = "observer.interpol", Password = "Interpol-observer-1", DisplayName = "INTERPOL liaison", Country = "INTERPOL", Roles = { Roles.Observer },
-            }, cancellationToken: ct);
+            }, ct);
             foreach (var caller in Matrix.Keys)
             {
                 _tokens[caller] = caller.StartsWith("agency-", StringComparison.Ordinal)

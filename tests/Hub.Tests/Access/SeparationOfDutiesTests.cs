@@ -35,10 +35,10 @@ public sealed class SeparationOfDutiesTests(HubFactory hub) : IClassFixture<HubF
     {
         var posted = await (await hub.AgencyAlertsClientAsync("KAZ")).PostAlertAsync(SampleAlerts.HeroinAtKorday("KAZ"), cancellationToken: Ct);
         // A second admin, so that the development admin the other tests use stays as it is.
-        await new Admin.AdminClient(hub.CreateGrpcChannel(await hub.PersonTokenAsync("admin"))).CreatePersonAsync(new CreatePersonRequest
+        await Administration.Approved.CreatePersonAsync(hub, new CreatePersonRequest
         {
             UserName = "admin.insider", DisplayName = "Insider", Country = "CARICC", Password = "Hub-test-password-1", Roles = { "admin" },
-        }, cancellationToken: Ct);
+        }, Ct);
         await hub.WithDbAsync(async db =>
         {
             var user = await db.Users.SingleAsync(u => u.UserName == "admin.insider", Ct);

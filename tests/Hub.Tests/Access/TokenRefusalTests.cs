@@ -174,10 +174,10 @@ public sealed class TokenRefusalTests(HubFactory hub) : IClassFixture<HubFactory
     public async Task A_disabled_person_cannot_sign_in_and_their_earlier_token_stops_working()
     {
         var admin = new Admin.AdminClient(hub.CreateGrpcChannel(await hub.PersonTokenAsync("admin")));
-        await admin.CreatePersonAsync(new CreatePersonRequest
+        await Administration.Approved.CreatePersonAsync(hub, new CreatePersonRequest
         {
             UserName = "liaison.aze2", Password = "Azerbaijan-officer-1", DisplayName = "Second AZE officer", Country = "AZE", Roles = { "liaison_officer" },
-        }, cancellationToken: Ct);
+        }, Ct);
         var earlier = await HubAuth.AuthorizationCodeAsync(hub, "liaison.aze2", "Azerbaijan-officer-1");
         Assert.Equal(StatusCode.OK, await PostAs(earlier, "AZE"));
 

@@ -71,10 +71,10 @@ public sealed class AdminTests(HubFactory hub) : IClassFixture<HubFactory>
     {
         var admin = await AsAsync("admin");
 
-        var person = await admin.CreatePersonAsync(new CreatePersonRequest
+        var person = await Approved.CreatePersonAsync(hub, new CreatePersonRequest
         {
             UserName = "liaison.rus2", Password = "Russia-officer-pass-1", DisplayName = "Second RUS officer", Country = "RUS", Roles = { "liaison_officer" },
-        }, cancellationToken: Ct);
+        }, Ct);
         var token = await HubAuth.AuthorizationCodeAsync(hub, "liaison.rus2", "Russia-officer-pass-1");
 
         Assert.Equal("RUS", person.Country);
@@ -90,12 +90,10 @@ public sealed class AdminTests(HubFactory hub) : IClassFixture<HubFactory>
     [Fact]
     public async Task A_new_agency_client_gets_its_secret_once_and_posts_for_its_country_only()
     {
-        var admin = await AsAsync("admin");
-
-        var created = await admin.CreateAgencyClientAsync(new CreateAgencyClientRequest
+        var created = await Approved.CreateAgencyClientAsync(hub, new CreateAgencyClientRequest
         {
             ClientId = "kgz-drug-control", DisplayName = "Drug Control Service of Kyrgyzstan", Country = "KGZ",
-        }, cancellationToken: Ct);
+        }, Ct);
         var token = await HubAuth.ClientCredentialsAsync(hub, "kgz-drug-control", created.ClientSecret);
         var client = hub.CreateAlertsClient(token);
 

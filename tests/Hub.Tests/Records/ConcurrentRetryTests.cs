@@ -26,6 +26,7 @@ public sealed class ConcurrentRetryTests(HubFactory hub) : IClassFixture<HubFact
         "Deliveries.Propose", "Deliveries.Respond", "Deliveries.Start", "Deliveries.ReportPosition", "Deliveries.OfferHandover",
         "Deliveries.TakeOver", "Deliveries.Complete", "Deliveries.Abort",
         "Admin.CreatePerson", "Admin.DisablePerson", "Admin.CreateAgencyClient", "Admin.DisableAgencyClient", "Admin.SetCountryStatus",
+        "Admin.ApprovePerson", "Admin.ApproveAgencyClient",
     ];
 
     [Theory]
@@ -173,6 +174,20 @@ public sealed class ConcurrentRetryTests(HubFactory hub) : IClassFixture<HubFact
                 var id = "agency-kgz-" + Guid.NewGuid().ToString("N")[..8];
                 await admin.CreateAgencyClientAsync(new CreateAgencyClientRequest { ClientId = id, DisplayName = "Customs", Country = "KGZ" }, cancellationToken: Ct);
                 return ("client.disable", async () => await admin.DisableAgencyClientAsync(new DisableAgencyClientRequest { ClientId = id, IdempotencyKey = key }, cancellationToken: Ct));
+            }
+            case "Admin.ApprovePerson":
+            {
+                var name = "officer." + Guid.NewGuid().ToString("N")[..8];
+                await admin.CreatePersonAsync(new CreatePersonRequest { UserName = name, DisplayName = "Duty officer", Country = "KGZ", Password = "Hub-test-password-1", Roles = { "liaison_officer" } }, cancellationToken: Ct);
+                var second = await Administration.Approved.AdminAsync(hub, "admin2");
+                return ("person.approve", async () => await second.ApprovePersonAsync(new ApprovePersonRequest { UserName = name, IdempotencyKey = key }, cancellationToken: Ct));
+            }
+            case "Admin.ApproveAgencyClient":
+            {
+                var id = "agency-kgz-" + Guid.NewGuid().ToString("N")[..8];
+                await admin.CreateAgencyClientAsync(new CreateAgencyClientRequest { ClientId = id, DisplayName = "Customs", Country = "KGZ" }, cancellationToken: Ct);
+                var second = await Administration.Approved.AdminAsync(hub, "admin2");
+                return ("client.approve", async () => await second.ApproveAgencyClientAsync(new ApproveAgencyClientRequest { ClientId = id, IdempotencyKey = key }, cancellationToken: Ct));
             }
             case "Admin.SetCountryStatus":
                 return ("directory.set-status", async () => await admin.SetCountryStatusAsync(
