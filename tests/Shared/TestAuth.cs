@@ -40,6 +40,21 @@ public static partial class TestAuth
     /// <param name="redirectUri">The console client's registered redirect URI.</param>
     public static async Task<JsonElement> AuthorizationCodeResponseAsync(HttpClient browser, string redirectUri, string userName, string password)
     {
+        var grant = await AuthorizationCodeGrantAsync(browser, redirectUri, userName, password);
+        var (status, body) = await RedeemAsync(browser, redirectUri, grant);
+        if (status != HttpStatusCode.OK)
+        {
+            throw new TokenRefusedException(status, body);
+        }
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>An authorization code as the client receives it, with the PKCE verifier that redeems it.</summary>
+    public sealed record CodeGrant(string Code, string Verifier);
+
+    /// <summary>Signs in through the sign-in page and stops at the redirect that carries the code.</summary>
+    public static async Task<CodeGrant> AuthorizationCodeGrantAsync(HttpClient browser, string redirectUri, string userName, string password)
+    {
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var state = Guid.NewGuid().ToString("N");
@@ -78,21 +93,21 @@ public static partial class TestAuth
         Assert.StartsWith(redirectUri, callback.ToString(), StringComparison.Ordinal);
         var query = QueryHelpers.ParseQuery(callback.Query);
         Assert.Equal(state, query["state"].ToString());
+        return new CodeGrant(query["code"].ToString(), verifier);
+    }
 
+    /// <summary>Redeems a code at the token endpoint; the status and body as they came.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> RedeemAsync(HttpClient browser, string redirectUri, CodeGrant grant)
+    {
         using var token = await browser.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
             ["client_id"] = ConsoleClientId,
-            ["code"] = query["code"].ToString(),
+            ["code"] = grant.Code,
             ["redirect_uri"] = redirectUri,
-            ["code_verifier"] = verifier,
+            ["code_verifier"] = grant.Verifier,
         }));
-        var body = await token.Content.ReadAsStringAsync();
-        if (!token.IsSuccessStatusCode)
-        {
-            throw new TokenRefusedException(token.StatusCode, body);
-        }
-        return JsonDocument.Parse(body).RootElement.Clone();
+        return (token.StatusCode, await token.Content.ReadAsStringAsync());
     }
 
     public static async Task<string> AuthorizationCodeAsync(HttpClient browser, string redirectUri, string userName, string password) =>

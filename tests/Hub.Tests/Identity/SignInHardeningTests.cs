@@ -76,6 +76,31 @@ public sealed partial class SignInHardeningTests(SignInHardeningTests.AddressedH
         Assert.False(afterReuse.IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task A_reused_authorization_code_is_refused_and_the_tokens_it_gave_stop_working()
+    {
+        using var browser = hub.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var grant = await Hub.Testing.TestAuth.AuthorizationCodeGrantAsync(browser, HubAuth.RedirectUri, "liaison.aze", DevelopmentAccounts.Password);
+        var (status, body) = await Hub.Testing.TestAuth.RedeemAsync(browser, HubAuth.RedirectUri, grant);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var tokens = JsonDocument.Parse(body).RootElement;
+        var access = tokens.GetProperty("access_token").GetString()!;
+        var alerts = hub.CreateAlertsClient(access);
+        await alerts.PostAlertAsync(Hub.Client.SampleAlerts.HeroinAtKorday("AZE"), cancellationToken: Ct);
+
+        // Someone who intercepted the code redeems it again: the code is refused, and since it
+        // may have been the thief who redeemed first, everything it gave is revoked too.
+        var (again, answer) = await Hub.Testing.TestAuth.RedeemAsync(browser, HubAuth.RedirectUri, grant);
+
+        Assert.Equal(HttpStatusCode.BadRequest, again);
+        Assert.Equal("invalid_grant", JsonDocument.Parse(answer).RootElement.GetProperty("error").GetString());
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await alerts.PostAlertAsync(Hub.Client.SampleAlerts.HeroinAtKorday("AZE"), cancellationToken: Ct));
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, refused.StatusCode);
+        using var http = hub.CreateClient();
+        using var refreshed = await RefreshAsync(http, tokens.GetProperty("refresh_token").GetString()!);
+        Assert.False(refreshed.IsSuccessStatusCode);
+    }
+
     private static async Task<HttpResponseMessage> RefreshAsync(HttpClient http, string refreshToken) =>
         await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
