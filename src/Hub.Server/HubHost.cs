@@ -65,6 +65,7 @@ public static class HubHost
         });
         services.AddSingleton<IAuthorizationHandler, ActiveAccountHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
+        services.AddSingleton<AnonymousRefusals>();
 
         services.AddHubRequestLimits(configuration);
         var grpc = services.AddGrpc(o =>
@@ -83,6 +84,8 @@ public static class HubHost
         // After the features: it wires the consumers they registered.
         services.AddHubBus(configuration, startupLog);
         services.AddHubAudit(configuration, paths, keys, builder.Environment.IsDevelopment(), startupLog);
+        // After the checkpoint writer: stopping in reverse, its last summaries precede the last checkpoint.
+        services.AddHostedService<AnonymousRefusalsFlusher>();
         services.AddGrpcReflection();
         services.AddSignalR();
         services.AddSingleton<FeedConnections>();

@@ -21,10 +21,11 @@ public sealed class ActiveAccountHandler(AccessPolicy policy) : AuthorizationHan
 }
 
 /// <summary>
-/// Writes every request refused at the door (no token, bad token, disabled account) to the
-/// audit trail before answering 401/403 (gRPC UNAUTHENTICATED/PERMISSION_DENIED).
+/// Audits every request refused at the door (no token, bad token, disabled account) before
+/// answering 401/403 (gRPC UNAUTHENTICATED/PERMISSION_DENIED): an identified caller's each in
+/// its row, anonymous ones in bounded rows through <see cref="AnonymousRefusals"/>.
 /// </summary>
-public sealed class AuditedAuthorizationResultHandler(GroupCommit writes) : IAuthorizationMiddlewareResultHandler
+public sealed class AuditedAuthorizationResultHandler(GroupCommit writes, AnonymousRefusals anonymous) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -36,9 +37,14 @@ public sealed class AuditedAuthorizationResultHandler(GroupCommit writes) : IAut
             var channel = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true ? Channels.Grpc
                 : context.Request.Path.StartsWithSegments("/hubs", StringComparison.Ordinal) ? Channels.SignalR
                 : Channels.Http;
-            await writes.AuditAsync(new AuditEvent(
-                caller, channel, "access." + (authorizeResult.Challenged ? "unauthenticated" : "forbidden"), AuditOutcomes.Denied,
-                Detail: context.Request.Method + " " + context.Request.Path), context.RequestAborted);
+            var action = "access." + (authorizeResult.Challenged ? "unauthenticated" : "forbidden");
+            var row = caller.IsAuthenticated
+                ? new AuditEvent(caller, channel, action, AuditOutcomes.Denied, Detail: AnonymousRefusals.Printable(context.Request.Method + " " + context.Request.Path.Value))
+                : anonymous.Refused(channel, action, context.Connection.RemoteIpAddress?.ToString(), context.Request.Method, context.Request.Path.Value ?? "");
+            if (row is not null)
+            {
+                await writes.AuditAsync(row, context.RequestAborted);
+            }
         }
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }

@@ -51,7 +51,7 @@ public static class SignInPage
     private const string Refused = "Wrong user name or password, or too many attempts; try again later. / Неверное имя пользователя или пароль, или слишком много попыток; попробуйте позже.";
 
     public static async Task<IResult> SubmitAsync(HttpContext context, IAntiforgery antiforgery, SignInManager<HubUser> signIn, UserManager<HubUser> users,
-        SignInThrottle throttle, GroupCommit writes)
+        SignInThrottle throttle, GroupCommit writes, Access.AnonymousRefusals anonymous)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var returnUrl = form["returnUrl"].ToString();
@@ -64,7 +64,11 @@ public static class SignInPage
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (throttle.IsThrottled(userName, address))
         {
-            await AuditAsync(writes, context, "signin-throttled", userName, address);
+            // Unbounded otherwise: a throttled address may go on asking forever.
+            if (anonymous.Refused(Access.Channels.Http, "signin-throttled", address, "POST", $"{Path} user name '{Validation.TextFields.Truncate(Printable(userName))}'", "person") is { } row)
+            {
+                await writes.AuditAsync(row, context.RequestAborted);
+            }
             return Show(context, antiforgery, returnUrl, Refused);
         }
         var user = userName.Length is > 0 and <= 64 ? await users.FindByNameAsync(userName) : null;
