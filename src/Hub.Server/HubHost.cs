@@ -73,6 +73,8 @@ public static class HubHost
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = RequestLimits.MaxGrpcMessageBytes;
             o.Interceptors.Add<ErrorHandling.ErrorInterceptor>();
+            // Inside the error interceptor: what it does to a request is the request from then on.
+            o.Interceptors.Add<Validation.NfcRequests>();
         })
             // The console's HTTP/JSON API: the same services, routes from google.api.http in the protos.
             .AddJsonTranscoding();

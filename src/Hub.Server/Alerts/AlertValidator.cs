@@ -11,13 +11,13 @@ namespace Hub.Server.Alerts;
 /// </summary>
 public static partial class AlertValidator
 {
-    public const int MaxItems = 50;
-    public const int MaxIdentifiers = 50;
+    public const int MaxItems = RecordParts.MaxItems;
+    public const int MaxIdentifiers = RecordParts.MaxIdentifiers;
     public const int MaxShortText = 200;
     public const int MaxSummary = 4000;
     public const int MaxHandlingRestrictions = 1000;
     public const int MaxConcealmentDetail = 500;
-    public const int MaxIdentifierValue = 100;
+    public const int MaxIdentifierValue = RecordParts.MaxIdentifierValue;
     public const int MaxTransitCountries = 20;
     public const int MaxNationalities = 50;
     public const int MaxAddressedCountries = 50;
@@ -90,7 +90,7 @@ public static partial class AlertValidator
             }
         }
 
-        ValidateItems(a, errors, p);
+        RecordParts.ValidateItems(a.Items, p + "items", errors);
 
         if (!Enum.IsDefined(a.Concealment))
         {
@@ -137,70 +137,11 @@ public static partial class AlertValidator
             }
         }
 
-        if (a.Identifiers.Count > MaxIdentifiers)
-        {
-            errors.Add(p + "identifiers", $"at most {MaxIdentifiers}");
-        }
-        for (var i = 0; i < a.Identifiers.Count; i++)
-        {
-            var identifier = a.Identifiers[i];
-            if (identifier.Kind == IdentifierKind.Unspecified || !Enum.IsDefined(identifier.Kind))
-            {
-                errors.Add($"{p}identifiers[{i}].kind", identifier.Kind == IdentifierKind.Unspecified ? "required" : $"unknown value {(int)identifier.Kind}");
-            }
-            RequiredText(identifier.Value, $"{p}identifiers[{i}].value", MaxIdentifierValue, errors);
-        }
+        RecordParts.ValidateIdentifiers(a.Identifiers, p + "identifiers", errors);
 
         OptionalText(a.Summary, p + "summary", MaxSummary, errors);
 
         ValidateAccess(a, errors, p);
-    }
-
-    private static void ValidateItems(SeizureAlertContent a, FieldErrors errors, string p)
-    {
-        if (a.Items.Count == 0)
-        {
-            errors.Add(p + "items", "at least one seized item is required");
-        }
-        else if (a.Items.Count > MaxItems)
-        {
-            errors.Add(p + "items", $"at most {MaxItems}");
-        }
-        for (var i = 0; i < a.Items.Count; i++)
-        {
-            var item = a.Items[i];
-            var f = $"{p}items[{i}].";
-            if (item.Substance == Substance.Unspecified)
-            {
-                errors.Add(f + "substance", "required");
-            }
-            else if (!Enum.IsDefined(item.Substance))
-            {
-                errors.Add(f + "substance", $"unknown substance {(int)item.Substance}");
-            }
-            else if (item.Substance == Substance.Other && string.IsNullOrWhiteSpace(item.SubstanceDetail))
-            {
-                errors.Add(f + "substance_detail", "required when substance is SUBSTANCE_OTHER");
-            }
-            OptionalText(item.SubstanceDetail, f + "substance_detail", MaxShortText, errors);
-
-            if (!double.IsFinite(item.Quantity) || item.Quantity <= 0)
-            {
-                errors.Add(f + "quantity", "must be a finite number greater than zero");
-            }
-            else if (Enum.IsDefined(item.Unit) && item.Unit != QuantityUnit.Unspecified && Quantities.Implausible(item.Quantity, item.Unit) is { } bound)
-            {
-                errors.Add(f + "quantity", bound);
-            }
-            if (item.Unit == QuantityUnit.Unspecified)
-            {
-                errors.Add(f + "unit", "required");
-            }
-            else if (!Enum.IsDefined(item.Unit))
-            {
-                errors.Add(f + "unit", $"unknown unit {(int)item.Unit}");
-            }
-        }
     }
 
     private static void ValidateAccess(SeizureAlertContent a, FieldErrors errors, string p)

@@ -25,7 +25,8 @@ public sealed class DeliveriesService(
     FeedWatcher watcher,
     DeliveryFeedKind kind,
     NodeFeed<FeedItem<DeliveryEvent>> feed,
-    DeliveryWindows windows) : ControlledDeliveries.ControlledDeliveriesBase
+    DeliveryWindows windows,
+    TimeProvider time) : ControlledDeliveries.ControlledDeliveriesBase
 {
     private static Caller CallerOf(ServerCallContext context) => Caller.From(context.GetHttpContext().User);
 
@@ -51,7 +52,7 @@ public sealed class DeliveriesService(
 
     public override Task<ControlledDelivery> Propose(ProposeDeliveryRequest request, ServerCallContext context)
     {
-        var errors = DeliveryValidation.Validate(request, directory);
+        var errors = DeliveryValidation.Validate(request, directory, time.GetUtcNow());
         Guid? caseId = request.CaseId.Length > 0 && Guid.TryParse(request.CaseId, out var parsed) ? parsed : null;
         errors.ThrowIfAny();
         return pipeline.WriteAsync(CallerOf(context), new ProposeChange(CallerOf(context), request, caseId), context.CancellationToken);

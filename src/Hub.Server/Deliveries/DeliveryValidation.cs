@@ -8,7 +8,13 @@ namespace Hub.Server.Deliveries;
 /// <summary>The shape of delivery requests, checked before anything is read.</summary>
 public static class DeliveryValidation
 {
-    public static FieldErrors Validate(ProposeDeliveryRequest request, AccessDirectory directory)
+    /// <summary>How far back an expected crossing may lie: an operation is planned ahead, but its proposal may trail the first leg.</summary>
+    public static readonly TimeSpan LatestPast = TimeSpan.FromDays(7);
+
+    /// <summary>How far ahead an operation is planned at most.</summary>
+    public static readonly TimeSpan FurthestAhead = TimeSpan.FromDays(366);
+
+    public static FieldErrors Validate(ProposeDeliveryRequest request, AccessDirectory directory, DateTimeOffset now)
     {
         var errors = new FieldErrors();
         TextFields.IdempotencyKey(request.IdempotencyKey, errors);
@@ -18,26 +24,9 @@ public static class DeliveryValidation
         {
             errors.Add("handling_code", "required");
         }
-        if (request.Consignment.Count == 0)
-        {
-            errors.Add("consignment", "at least one item is required");
-        }
-        for (var i = 0; i < request.Consignment.Count; i++)
-        {
-            var item = request.Consignment[i];
-            if (item.Substance == Substance.Unspecified || !Enum.IsDefined(item.Substance))
-            {
-                errors.Add($"consignment[{i}].substance", "required, from the controlled vocabulary");
-            }
-            if (!double.IsFinite(item.Quantity) || item.Quantity <= 0)
-            {
-                errors.Add($"consignment[{i}].quantity", "must be a finite number greater than zero");
-            }
-            if (item.Unit == QuantityUnit.Unspecified || !Enum.IsDefined(item.Unit))
-            {
-                errors.Add($"consignment[{i}].unit", "required");
-            }
-        }
+        // The same rules as an alert's items and identifiers: one rule per kind of field.
+        RecordParts.ValidateItems(request.Consignment, "consignment", errors);
+        RecordParts.ValidateIdentifiers(request.Identifiers, "identifiers", errors);
         if (request.Legs.Count is < 2 or > 10)
         {
             errors.Add("legs", "two to ten legs");
@@ -61,6 +50,8 @@ public static class DeliveryValidation
             {
                 TextFields.Text(leg.EntryCrossingPoint, $"legs[{i}].entry_crossing_point", 200, errors, required: false, singleLine: true);
             }
+            TextFields.Text(leg.ExitCrossingPoint, $"legs[{i}].exit_crossing_point", 200, errors, required: false, singleLine: true);
+            LegTimes(leg, i, i > 0 ? request.Legs[i - 1] : null, now, errors);
         }
         if (request.Legs.Count > 0 && request.Legs[0].Country != request.InitiatingCountry)
         {
@@ -71,6 +62,29 @@ public static class DeliveryValidation
             errors.Add("case_id", "must be a UUID");
         }
         return errors;
+    }
+
+    /// <summary>Expected times readable, within the planning horizon, exit after entry, and in route order.</summary>
+    private static void LegTimes(RouteLeg leg, int i, RouteLeg? before, DateTimeOffset now, FieldErrors errors)
+    {
+        var entry = Timestamps.Read(leg.ExpectedEntryAt, $"legs[{i}].expected_entry_at", errors);
+        var exit = Timestamps.Read(leg.ExpectedExitAt, $"legs[{i}].expected_exit_at", errors);
+        foreach (var (at, name) in new[] { (entry, "expected_entry_at"), (exit, "expected_exit_at") })
+        {
+            if (at is { } t && (t < now - LatestPast || t > now + FurthestAhead))
+            {
+                errors.Add($"legs[{i}].{name}", $"{t:u} is outside the planning horizon ({LatestPast.TotalDays:0} days back to {FurthestAhead.TotalDays:0} days ahead)");
+            }
+        }
+        if (entry is { } e && exit is { } x && x < e)
+        {
+            errors.Add($"legs[{i}].expected_exit_at", "before the expected entry");
+        }
+        var previousExit = before?.ExpectedExitAt is { } pe && Timestamps.IsValid(pe) ? pe.ToDateTimeOffset() : (DateTimeOffset?)null;
+        if (entry is { } en && previousExit is { } px && en < px)
+        {
+            errors.Add($"legs[{i}].expected_entry_at", "before the previous leg's expected exit: legs are in route order");
+        }
     }
 
     public static FieldErrors Validate(ReportPositionRequest request)

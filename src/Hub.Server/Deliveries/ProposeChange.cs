@@ -3,6 +3,7 @@ using Hub.Server.Access;
 using Hub.Server.ErrorHandling;
 using Hub.Server.Records;
 using Hub.Server.Validation;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Deliveries;
 
@@ -21,6 +22,16 @@ internal sealed class ProposeChange(Caller caller, ProposeDeliveryRequest reques
         if (!decision.Allowed)
         {
             throw HubException.Denied(decision.Reason, RecordType, field: "initiating_country").For(Action);
+        }
+        if (caseId is { } linked)
+        {
+            // The same answer whether the case does not exist or is not the caller's to see:
+            // a proposal is no way to learn which case ids exist.
+            var found = context.Db.Set<Cases.CaseRecord>().AsNoTracking().Include(c => c.Participants).FirstOrDefault(c => c.Id == linked);
+            if (found is null || !context.Policy.CanRead(caller, Cases.CaseMapping.AccessOf(found)))
+            {
+                throw HubException.NotFound("case_id", $"case {linked}", "case", linked.ToString(), found is null ? "no such case" : "not a participant").For(Action);
+            }
         }
         var delivery = new ControlledDelivery
         {

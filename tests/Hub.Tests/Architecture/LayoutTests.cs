@@ -20,14 +20,17 @@ public sealed class LayoutTests
     public static readonly string[] SharedMechanisms = [$"{Root}.Records", $"{Root}.Data", $"{Root}.Messaging", $"{Root}.Audit", $"{Root}.ErrorHandling"];
 
     /// <summary>
-    /// What one feature may use of another: only what is the alert feature's published face
-    /// to the features that refer to alerts (a case links alerts, a delivery completes with a
-    /// seizure alert) — the stored alert and its access. Every other crossing is a failure.
+    /// What one feature may use of another: only a linked record's published face — the stored
+    /// alert and its access (a case links alerts, a delivery completes with a seizure alert),
+    /// the stored case and its access (a delivery links a case). Every other crossing is a failure.
     /// </summary>
     private static readonly Dictionary<string, string> SharedAcrossFeatures = new(StringComparer.Ordinal)
     {
         [$"{Root}.Alerts.AlertRecord"] = "the stored alert that cases link and deliveries complete with",
         [$"{Root}.Alerts.AlertMapping"] = "AccessOf(alert): the alert's access, for the policy to decide whether a linked alert is readable",
+        [$"{Root}.Cases.CaseRecord"] = "the stored case a delivery links to",
+        [$"{Root}.Cases.CaseParticipantRecord"] = "its participants, loaded with it: who may see the case",
+        [$"{Root}.Cases.CaseMapping"] = "AccessOf(case): the case's access, for the policy to decide whether a linked case is readable",
     };
 
     public static TheoryData<string> FeatureNamespaces() => [.. Features];

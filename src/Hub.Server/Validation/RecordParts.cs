@@ -1,0 +1,93 @@
+using Hub.Contracts.V1;
+
+namespace Hub.Server.Validation;
+
+/// <summary>
+/// The parts several record kinds carry — seized items and identifiers (an alert's, a
+/// delivery's consignment) — checked by one rule wherever they appear.
+/// </summary>
+public static class RecordParts
+{
+    public const int MaxItems = 50;
+    public const int MaxIdentifiers = 50;
+    public const int MaxIdentifierValue = 100;
+    public const int MaxShortText = 200;
+
+    /// <summary>Identifiers wherever a record carries them (alerts, deliveries): kind from the vocabulary, value one line.</summary>
+    public static void ValidateIdentifiers(IReadOnlyList<Identifier> identifiers, string field, FieldErrors errors)
+    {
+        if (identifiers.Count > MaxIdentifiers)
+        {
+            errors.Add(field, $"at most {MaxIdentifiers}");
+        }
+        for (var i = 0; i < identifiers.Count; i++)
+        {
+            var identifier = identifiers[i];
+            if (identifier.Kind == IdentifierKind.Unspecified || !Enum.IsDefined(identifier.Kind))
+            {
+                errors.Add($"{field}[{i}].kind", identifier.Kind == IdentifierKind.Unspecified ? "required" : $"unknown value {(int)identifier.Kind}");
+            }
+            RequiredLine(identifier.Value, $"{field}[{i}].value", MaxIdentifierValue, errors);
+        }
+    }
+
+    /// <summary>Seized items wherever a record carries them (an alert's items, a delivery's consignment).</summary>
+    public static void ValidateItems(IReadOnlyList<SeizedItem> items, string field, FieldErrors errors)
+    {
+        if (items.Count == 0)
+        {
+            errors.Add(field, "at least one seized item is required");
+        }
+        else if (items.Count > MaxItems)
+        {
+            errors.Add(field, $"at most {MaxItems}");
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var f = $"{field}[{i}].";
+            if (item.Substance == Substance.Unspecified)
+            {
+                errors.Add(f + "substance", "required");
+            }
+            else if (!Enum.IsDefined(item.Substance))
+            {
+                errors.Add(f + "substance", $"unknown substance {(int)item.Substance}");
+            }
+            else if (item.Substance == Substance.Other && string.IsNullOrWhiteSpace(item.SubstanceDetail))
+            {
+                errors.Add(f + "substance_detail", "required when substance is SUBSTANCE_OTHER");
+            }
+            TextFields.Text(item.SubstanceDetail, f + "substance_detail", MaxShortText, errors, required: false);
+
+            if (!double.IsFinite(item.Quantity) || item.Quantity <= 0)
+            {
+                errors.Add(f + "quantity", "must be a finite number greater than zero");
+            }
+            else if (Enum.IsDefined(item.Unit) && item.Unit != QuantityUnit.Unspecified && Quantities.Implausible(item.Quantity, item.Unit) is { } bound)
+            {
+                errors.Add(f + "quantity", bound);
+            }
+            if (item.Unit == QuantityUnit.Unspecified)
+            {
+                errors.Add(f + "unit", "required");
+            }
+            else if (!Enum.IsDefined(item.Unit))
+            {
+                errors.Add(f + "unit", $"unknown unit {(int)item.Unit}");
+            }
+        }
+    }
+
+    private static void RequiredLine(string value, string field, int max, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, "required");
+        }
+        else
+        {
+            TextFields.Text(value, field, max, errors, singleLine: true);
+        }
+    }
+}
