@@ -25,7 +25,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Hub.Load -- SCENARIO [options]
-          scenarios: ingest | durability | fanout | e2e | growth | memory | streams
+          scenarios: ingest | durability | fanout | e2e | growth | memory | streams | signin
           --seconds N     length of each measured phase (each scenario has its default)
           --out DIR       where to write SCENARIO-TIMESTAMP.json and .png (default bench/results)
           --rate R        fixed rate (alerts/s) instead of the scenario's default
@@ -49,11 +49,12 @@ IScenario? scenario = options.Scenario switch
     "growth" => new GrowthScenario(),
     "memory" => new MemoryScenario(),
     "streams" => new StreamsScenario(),
+    "signin" => new SignInScenario(),
     _ => null,
 };
 if (scenario is null)
 {
-    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams");
+    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams | signin");
     return 2;
 }
 

@@ -98,11 +98,12 @@ internal sealed record Comparison(string Metric, string Unit, double Hub, double
 
 internal sealed record TimeSeries(string Name, string Unit, IReadOnlyList<double> Seconds, IReadOnlyList<double> Values);
 
-/// <summary>A goal on a ratio: at least, or at most, a threshold.</summary>
+/// <summary>A goal on a ratio: at least, at most, or between thresholds.</summary>
 internal sealed record Goal(string Text, Func<double, bool?> Check)
 {
     public static Goal AtLeast(double threshold) => new(string.Create(CultureInfo.InvariantCulture, $"ratio >= {threshold:0.##}"), r => double.IsNaN(r) ? null : r >= threshold);
     public static Goal AtMost(double threshold) => new(string.Create(CultureInfo.InvariantCulture, $"ratio <= {threshold:0.##}"), r => double.IsNaN(r) ? null : r <= threshold);
+    public static Goal Between(double low, double high) => new(string.Create(CultureInfo.InvariantCulture, $"{low:0.##} <= ratio <= {high:0.##}"), r => double.IsNaN(r) ? null : r >= low && r <= high);
     public static readonly Goal None = new("(reported)", _ => null);
 }
 
