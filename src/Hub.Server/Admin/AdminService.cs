@@ -123,6 +123,7 @@ public sealed partial class AdminService(
         OptionalKey(request.IdempotencyKey, errors);
         errors.ThrowIfAny();
         var person = await pipeline.WriteAsync(caller, new DisablePersonChange(caller, request, users.KeyNormalizer), context.CancellationToken);
+        services.GetRequiredService<TokenEntries>().Forget();
         await directory.RefreshAsync(context.CancellationToken);
         return person;
     }
@@ -157,6 +158,7 @@ public sealed partial class AdminService(
         OptionalKey(request.IdempotencyKey, errors);
         errors.ThrowIfAny();
         var client = await pipeline.WriteAsync(caller, new DisableAgencyClientChange(caller, request), context.CancellationToken);
+        services.GetRequiredService<TokenEntries>().Forget();
         await directory.RefreshAsync(context.CancellationToken);
         return client;
     }

@@ -114,9 +114,11 @@ public static class IdentitySetup
                     .DisableAccessTokenExtractionFromQueryString();
                 o.AddAudiences(Audience);
                 // Every access token is checked against the token store, so that one of a revoked
-                // chain (a reused code or refresh token, a disabled account) is refused at once.
-                o.EnableTokenEntryValidation();
+                // chain (a reused code or refresh token, a disabled account) is refused: within a
+                // second, at one lookup per token per second (TokenEntries).
+                o.AddEventHandler(TokenEntries.Check.Descriptor);
             });
+        services.AddSingleton<TokenEntries>();
         return services;
     }
 }
