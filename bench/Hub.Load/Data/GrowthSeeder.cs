@@ -57,8 +57,10 @@ internal sealed class GrowthSeeder(string dataDirectory, int seed = 8)
 
         using var alert = connection.CreateCommand();
         alert.CommandText = """
-            INSERT INTO "Alerts" ("Sequence", "AddressedCountries", "ContentJson", "Distribution", "HandlingCode", "Id", "PostedEventId", "ReceivedAtUtc", "ReportingCountry", "SeizedAtUtc")
-            VALUES ($seq, $addressed, $json, $distribution, $handling, $id, $event, $received, $country, $seized)
+            INSERT INTO "AlertEvents" ("Sequence", "AlertId", "EventId", "Type", "PayloadJson", "AtUtc")
+            VALUES ($seq, $id, $event, 'posted', '', $received);
+            INSERT INTO "Alerts" ("Sequence", "PostedSequence", "AddressedCountries", "ContentJson", "Distribution", "HandlingCode", "Id", "PostedEventId", "ReceivedAtUtc", "ReportingCountry", "SeizedAtUtc")
+            VALUES ($seq, $seq, $addressed, $json, $distribution, $handling, $id, $event, $received, $country, $seized)
             """;
         var aSeq = alert.Parameters.Add("$seq", SqliteType.Integer);
         var aAddressed = alert.Parameters.Add("$addressed", SqliteType.Text);

@@ -21,14 +21,21 @@ internal sealed class RawSqlite
         using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode=WAL;
+            CREATE TABLE IF NOT EXISTS "AlertEvents" (
+                "Sequence" INTEGER NOT NULL CONSTRAINT "PK_AlertEvents" PRIMARY KEY AUTOINCREMENT,
+                "AlertId" TEXT NOT NULL, "EventId" TEXT NOT NULL, "Type" TEXT NOT NULL, "PayloadJson" TEXT NOT NULL, "AtUtc" TEXT NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS "IX_AlertEvents_EventId" ON "AlertEvents" ("EventId");
+            CREATE INDEX IF NOT EXISTS "IX_AlertEvents_AlertId" ON "AlertEvents" ("AlertId");
             CREATE TABLE IF NOT EXISTS "Alerts" (
                 "Sequence" INTEGER NOT NULL CONSTRAINT "PK_Alerts" PRIMARY KEY AUTOINCREMENT,
+                "PostedSequence" INTEGER NOT NULL,
                 "AddressedCountries" TEXT NOT NULL, "ContentJson" TEXT NOT NULL, "Distribution" TEXT NOT NULL,
                 "HandlingCode" TEXT NOT NULL, "Id" TEXT NOT NULL, "PostedEventId" TEXT NOT NULL,
                 "ReceivedAtUtc" TEXT NOT NULL, "ReportingCountry" TEXT NOT NULL, "SeizedAtUtc" TEXT NOT NULL);
             CREATE UNIQUE INDEX IF NOT EXISTS "IX_Alerts_Id" ON "Alerts" ("Id");
             CREATE INDEX IF NOT EXISTS "IX_Alerts_ReportingCountry_Sequence" ON "Alerts" ("ReportingCountry", "Sequence");
             CREATE INDEX IF NOT EXISTS "IX_Alerts_SeizedAtUtc" ON "Alerts" ("SeizedAtUtc");
+            CREATE UNIQUE INDEX IF NOT EXISTS "IX_Alerts_PostedSequence" ON "Alerts" ("PostedSequence");
             """;
         command.ExecuteNonQuery();
         JournalMode = Pragma(connection, "journal_mode");
@@ -61,8 +68,9 @@ internal sealed class RawSqlite
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO "Alerts" ("AddressedCountries", "ContentJson", "Distribution", "HandlingCode", "Id", "PostedEventId", "ReceivedAtUtc", "ReportingCountry", "SeizedAtUtc")
-            VALUES ('', $json, 'Members', 'H1', $id, $event, $now, 'KAZ', $now)
+            INSERT INTO "AlertEvents" ("AlertId", "EventId", "Type", "PayloadJson", "AtUtc") VALUES ($id, $event, 'posted', '', $now);
+            INSERT INTO "Alerts" ("PostedSequence", "AddressedCountries", "ContentJson", "Distribution", "HandlingCode", "Id", "PostedEventId", "ReceivedAtUtc", "ReportingCountry", "SeizedAtUtc")
+            VALUES (last_insert_rowid(), '', $json, 'Members', 'H1', $id, $event, $now, 'KAZ', $now)
             """;
         var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
         command.Parameters.AddWithValue("$json", _contentJson);

@@ -71,6 +71,33 @@ public sealed class AccessPolicy(AccessDirectory directory)
         directory.Participants.Where(c => CountryMayRead(c, record)).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
+    /// What <paramref name="caller"/> may see of a feed item now: the record's current access
+    /// decides; a release change also reaches those who could read it before (as a
+    /// withdrawal); a withdrawn record's content only its originator and the centre's staff.
+    /// </summary>
+    public Sight SightOf(Caller caller, Records.ISightedItem item) =>
+        Sighted(CanRead(caller, item.Access), item.Prior is { } prior && CanRead(caller, prior),
+            caller.IsCentreStaff || caller.Country == item.Access.Originator, item.Withdrawn);
+
+    /// <summary>What a country's readers (its queue, its feed group) may see of a feed item now.</summary>
+    public Sight CountrySightOf(string country, Records.ISightedItem item) =>
+        Sighted(CountryMayRead(country, item.Access), item.Prior is { } prior && CountryMayRead(country, prior),
+            country == item.Access.Originator, item.Withdrawn);
+
+    /// <summary>The countries that receive a feed item now, each with what it sees (the per-country fan-out).</summary>
+    public IReadOnlyList<(string Country, Sight Sight)> CountrySights(Records.ISightedItem item) =>
+        [.. directory.Participants.Order(StringComparer.Ordinal).Select(c => (c, CountrySightOf(c, item))).Where(s => s.Item2 != Sight.None)];
+
+    /// <summary>The feed groups that receive a feed item now, each with what it sees: the centre's in full, and each country's.</summary>
+    public IReadOnlyList<(string Group, Sight Sight)> FeedGroupSights(Records.ISightedItem item) =>
+        [(FeedGroups.Centre, Sight.Full), .. CountrySights(item).Select(s => (FeedGroups.Country(s.Country), s.Sight))];
+
+    private static Sight Sighted(bool readsNow, bool readBefore, bool originatorOrCentre, bool withdrawn) =>
+        readsNow ? (withdrawn && !originatorOrCentre ? Sight.Withheld : Sight.Full)
+        : readBefore ? Sight.NoLongerReleased
+        : Sight.None;
+
+    /// <summary>
     /// The live-feed group a connection joins: the centre's staff share one, a country's
     /// readers share their country's. Events are pushed to the centre group and to the groups
     /// of <see cref="EntitledCountries"/>, which is <see cref="CanRead"/> per group.
@@ -193,6 +220,11 @@ public sealed class AccessPolicy(AccessDirectory directory)
         }
         return Decision.Allow;
     }
+
+    /// <summary>Retention decisions (extend, purge, legal hold): the centre's operators; its analysts may read the review list.</summary>
+    public Decision CanManageRetention(Caller caller, bool readOnly = false) =>
+        IsActive(caller) && caller.IsCentreStaff && (readOnly || caller.Has(Roles.Operator)) && !caller.Has(Roles.Admin) ? Decision.Allow
+            : Decision.Deny(readOnly ? "the centre's operators and analysts only" : "the centre's operators only");
 
     public Decision CanAdminister(Caller caller) =>
         IsActive(caller) && caller.Has(Roles.Admin) && caller.Roles.Count == 1 ? Decision.Allow

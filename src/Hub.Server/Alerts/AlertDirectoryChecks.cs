@@ -11,7 +11,7 @@ namespace Hub.Server.Alerts;
 /// </summary>
 public static class AlertDirectoryChecks
 {
-    public static void Check(AccessDirectory directory, SeizureAlertContent alert, FieldErrors errors)
+    public static void Check(AccessDirectory directory, SeizureAlertContent alert, FieldErrors errors, string prefix = "alert.")
     {
         var known = alert.AddressedCountries.Append(alert.ReportingCountry)
             .Where(c => c.Length > 0)
@@ -24,11 +24,11 @@ public static class AlertDirectoryChecks
         {
             if (!known.TryGetValue(alert.ReportingCountry, out var status))
             {
-                errors.Add("alert.reporting_country", $"'{AlertValidator.Truncate(alert.ReportingCountry)}' is not a country in the hub's directory");
+                errors.Add(prefix + "reporting_country", $"'{AlertValidator.Truncate(alert.ReportingCountry)}' is not a country in the hub's directory");
             }
             else if (status != CountryStatus.Member)
             {
-                errors.Add("alert.reporting_country", $"{alert.ReportingCountry} is not a member state ({status.ToString().ToLowerInvariant()}); only member states post alerts");
+                errors.Add(prefix + "reporting_country", $"{alert.ReportingCountry} is not a member state ({status.ToString().ToLowerInvariant()}); only member states post alerts");
             }
         }
         for (var i = 0; i < alert.AddressedCountries.Count; i++)
@@ -40,11 +40,11 @@ public static class AlertDirectoryChecks
             }
             if (!known.TryGetValue(code, out var status))
             {
-                errors.Add($"alert.addressed_countries[{i}]", $"'{AlertValidator.Truncate(code)}' is not a country or organisation in the hub's directory");
+                errors.Add($"{prefix}addressed_countries[{i}]", $"'{AlertValidator.Truncate(code)}' is not a country or organisation in the hub's directory");
             }
             else if (status == CountryStatus.Applicant)
             {
-                errors.Add($"alert.addressed_countries[{i}]", $"{code} is an applicant and cannot receive records yet");
+                errors.Add($"{prefix}addressed_countries[{i}]", $"{code} is an applicant and cannot receive records yet");
             }
         }
     }

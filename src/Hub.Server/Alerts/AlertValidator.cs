@@ -1,3 +1,4 @@
+using Hub.Server.Records;
 using System.Text.RegularExpressions;
 using Hub.Contracts.V1;
 using Hub.Server.Countries;
@@ -144,8 +145,40 @@ public static partial class AlertValidator
         ValidateAccess(a, errors, p);
     }
 
+    /// <summary>A correction: the shared revision fields, and the whole content by the rules of a post.</summary>
+    public static FieldErrors ValidateCorrection(CorrectAlertRequest request, DateTimeOffset now, out Guid alertId)
+    {
+        var errors = new FieldErrors();
+        alertId = RevisionFields.Check(request.AlertId, "alert_id", request.ExpectedVersion, true, request.Reason, request.IdempotencyKey, errors);
+        if (request.Alert is null)
+        {
+            errors.Add("alert", "required");
+        }
+        else
+        {
+            ValidateContent(request.Alert, now, errors, "alert.");
+        }
+        return errors;
+    }
+
+    /// <summary>A release change: the shared revision fields and the distribution with its addressees.</summary>
+    public static FieldErrors ValidateRelease(ChangeAlertReleaseRequest request, out Guid alertId)
+    {
+        var errors = new FieldErrors();
+        alertId = RevisionFields.Check(request.AlertId, "alert_id", request.ExpectedVersion, true, request.Reason, request.IdempotencyKey, errors);
+        ValidateRelease(request.Distribution, request.AddressedCountries, errors, "");
+        return errors;
+    }
+
     private static void ValidateAccess(SeizureAlertContent a, FieldErrors errors, string p)
     {
+        ValidateRelease(a.Distribution, a.AddressedCountries, errors, p);
+        ValidateHandling(a, errors, p);
+    }
+
+    private static void ValidateRelease(Distribution distribution, IList<string> addressed, FieldErrors errors, string p)
+    {
+        var a = (Distribution: distribution, AddressedCountries: addressed);
         if (a.Distribution == Distribution.Unspecified)
         {
             errors.Add(p + "distribution", "required");
@@ -173,7 +206,10 @@ public static partial class AlertValidator
                 errors.Add($"{p}addressed_countries[{i}]", "must not be empty");
             }
         }
+    }
 
+    private static void ValidateHandling(SeizureAlertContent a, FieldErrors errors, string p)
+    {
         if (a.HandlingCode == HandlingCode.Unspecified)
         {
             errors.Add(p + "handling_code", "required");

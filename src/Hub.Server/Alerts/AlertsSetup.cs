@@ -1,17 +1,22 @@
 using Hub.Contracts.V1;
 using Hub.Server.Messaging;
 using Hub.Server.Records;
+using Hub.Server.Retention;
 
 namespace Hub.Server.Alerts;
 
 public static class AlertsSetup
 {
     public static IServiceCollection AddAlerts(this IServiceCollection services) =>
-        services.AddFeed<AlertFeedKind, AlertEvent>().AddBusConsumers<AlertPostedConsumer, AlertCountryFanOut, AlertCountryFanOutDefinition>();
+        services.AddFeed<AlertFeedKind, AlertEvent>()
+            .AddBusConsumers<AlertPostedConsumer, AlertCountryFanOut, AlertCountryFanOutDefinition>()
+            .AddBusConsumers<AlertChangedConsumer, AlertChangedCountryFanOut, AlertChangedCountryFanOutDefinition>()
+            .AddRetention();
 
     public static WebApplication MapAlerts(this WebApplication app)
     {
         app.MapGrpcService<SeizureAlertsService>();
+        app.MapGrpcService<RetentionService>();
         return app;
     }
 }

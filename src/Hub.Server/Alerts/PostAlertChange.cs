@@ -30,10 +30,13 @@ internal sealed class PostAlertChange(SeizureAlertContent asSent, SeizureAlertCo
 
     public override Func<PostAlertResponse> Apply(RecordContext context)
     {
+        var posted = new AlertEventRow { EventId = _postedEventId, AlertId = _id, Type = AlertEventTypes.Posted, AtUtc = context.NowUtc };
         var record = new AlertRecord
         {
             Id = _id,
             PostedEventId = _postedEventId,
+            PostedEvent = posted,
+            VersionBy = context.Caller.Name ?? context.Caller.Subject,
             ReportingCountry = content.ReportingCountry,
             SeizedAtUtc = content.SeizedAt.ToDateTime(),
             ReceivedAtUtc = context.NowUtc,
@@ -41,15 +44,7 @@ internal sealed class PostAlertChange(SeizureAlertContent asSent, SeizureAlertCo
             HandlingCode = content.HandlingCode,
             AddressedCountries = string.Join(',', content.AddressedCountries),
             ContentJson = _contentJson,
-            Items = [.. content.Items.Select((item, position) => new AlertItemRecord
-            {
-                Position = position,
-                Substance = item.Substance,
-                Quantity = item.Quantity,
-                Unit = item.Unit,
-                NormalizedQuantity = item.NormalizedQuantity,
-                NormalizedDimension = item.NormalizedDimension,
-            })],
+            Items = ItemsOf(content),
         };
         context.RecordId = _id.ToString();
         SeizureAlert? stored = null;
@@ -58,19 +53,34 @@ internal sealed class PostAlertChange(SeizureAlertContent asSent, SeizureAlertCo
         SeizureAlert Stored() => stored ??= new SeizureAlert
         {
             Id = record.Id.ToString(),
-            Sequence = record.Sequence,
+            Sequence = posted.Sequence,
             ReceivedAt = Timestamp.FromDateTime(context.NowUtc),
             Content = content,
+            Version = 1,
+            VersionAt = Timestamp.FromDateTime(context.NowUtc),
         };
-        context.Raise(record, r => new AlertPosted(r.PostedEventId, r.Id, r.Sequence, r.ReportingCountry, ProtoEnums.Name(r.Distribution),
-            [.. content.AddressedCountries], ProtoEnums.Name(r.HandlingCode), ProtoJson.Formatter.Format(Stored())));
+        context.Db.Add(record);
+        context.Raise(posted, r => new AlertPosted(r.EventId, record.Id, r.Sequence, record.ReportingCountry, ProtoEnums.Name(record.Distribution),
+            [.. content.AddressedCountries], ProtoEnums.Name(record.HandlingCode), ProtoJson.Formatter.Format(Stored())));
         return () =>
         {
             context.Audit(Action, RecordType, record.Id.ToString(),
-                $"sequence {record.Sequence}; {ProtoEnums.Name(record.Distribution)}; {ProtoEnums.Name(record.HandlingCode)}");
+                $"sequence {posted.Sequence}; {ProtoEnums.Name(record.Distribution)}; {ProtoEnums.Name(record.HandlingCode)}");
             return new PostAlertResponse { Alert = Stored(), Duplicate = false };
         };
     }
+
+    /// <summary>The item rows of an alert's content, which substance filters and statistics run on.</summary>
+    internal static List<AlertItemRecord> ItemsOf(SeizureAlertContent content) =>
+        [.. content.Items.Select((item, position) => new AlertItemRecord
+        {
+            Position = position,
+            Substance = item.Substance,
+            Quantity = item.Quantity,
+            Unit = item.Unit,
+            NormalizedQuantity = item.NormalizedQuantity,
+            NormalizedDimension = item.NormalizedDimension,
+        })];
 
     public override PostAlertResponse AsRetry(PostAlertResponse stored)
     {

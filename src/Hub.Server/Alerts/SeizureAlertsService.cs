@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Server.Alerts;
 
 /// <summary>The <c>hub.v1.SeizureAlerts</c> gRPC service.</summary>
-public sealed class SeizureAlertsService(
+public sealed partial class SeizureAlertsService(
     HubDbContext db,
     AccessPolicy policy,
     AccessDirectory directory,
@@ -47,7 +47,14 @@ public sealed class SeizureAlertsService(
             throw HubException.Denied(decision.Reason, RecordType, field: "alert.reporting_country").For("alert.post");
         }
 
-        var asSent = request.Alert!.Clone();
+        var (asSent, content) = Normalized(request.Alert!);
+        return await pipeline.WriteAsync(caller, new PostAlertChange(asSent, content, request.IdempotencyKey), context.CancellationToken);
+    }
+
+    /// <summary>The content as the client sent it (output-only fields cleared) and as stored (normalised quantities filled in).</summary>
+    private static (SeizureAlertContent AsSent, SeizureAlertContent Stored) Normalized(SeizureAlertContent sent)
+    {
+        var asSent = sent.Clone();
         foreach (var item in asSent.Items)
         {
             // Output-only fields: whatever a client sent there is not part of its alert.
@@ -59,7 +66,7 @@ public sealed class SeizureAlertsService(
         {
             (item.NormalizedQuantity, item.NormalizedDimension) = Quantities.Normalize(item.Quantity, item.Unit);
         }
-        return await pipeline.WriteAsync(caller, new PostAlertChange(asSent, content, request.IdempotencyKey), context.CancellationToken);
+        return (asSent, content);
     }
 
     public override async Task<SeizureAlert> GetAlert(GetAlertRequest request, ServerCallContext context)
@@ -69,13 +76,21 @@ public sealed class SeizureAlertsService(
             throw HubException.Invalid("id", "must be a UUID");
         }
         var caller = CallerOf(context);
-        var record = await db.Set<AlertRecord>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, context.CancellationToken);
-        if (record is null || !policy.CanRead(caller, AlertMapping.AccessOf(record)))
+        var (record, sight) = await ReadableAsync(caller, id, "id", "alert.read", context.CancellationToken);
+        await AuditAsync(caller, Channels.Grpc, "alert.read", AuditOutcomes.Allowed, id.ToString(), sight == Sight.Full ? null : "withdrawn: content withheld", context.CancellationToken);
+        return AlertMapping.ToProto(record, sight);
+    }
+
+    /// <summary>The alert and what the caller sees of it; NOT_FOUND when it does not exist or is not released to the caller.</summary>
+    private async Task<(AlertRecord Record, Sight Sight)> ReadableAsync(Caller caller, Guid id, string field, string action, CancellationToken ct)
+    {
+        var record = await db.Set<AlertRecord>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        var sight = record is null ? Sight.None : AlertMapping.ReadSight(policy, caller, record);
+        if (record is null || sight == Sight.None)
         {
-            throw HubException.NotFound("id", $"alert {id}", RecordType, id.ToString(), record is null ? "no such alert" : "not released to the caller").For("alert.read");
+            throw HubException.NotFound(field, $"alert {id}", RecordType, id.ToString(), record is null ? "no such alert" : "not released to the caller").For(action);
         }
-        await AuditAsync(caller, Channels.Grpc, "alert.read", AuditOutcomes.Allowed, id.ToString(), null, context.CancellationToken);
-        return AlertMapping.ToProto(record);
+        return (record, sight);
     }
 
     public override async Task<ListAlertsResponse> ListAlerts(ListAlertsRequest request, ServerCallContext context)
@@ -97,7 +112,7 @@ public sealed class SeizureAlertsService(
         {
             errors.Add("seized_to", "must be after seized_from");
         }
-        var filterKey = string.Join('|', request.ReportingCountry, (int)request.Substance, request.SeizedFrom, request.SeizedTo);
+        var filterKey = string.Join('|', request.ReportingCountry, (int)request.Substance, request.SeizedFrom, request.SeizedTo, request.IncludeWithdrawn);
         long? before = null;
         if (request.PageToken.Length > 0)
         {
@@ -114,6 +129,10 @@ public sealed class SeizureAlertsService(
 
         var caller = CallerOf(context);
         var query = db.Set<AlertRecord>().AsNoTracking().Where(policy.Readable<AlertRecord>(caller));
+        if (!request.IncludeWithdrawn)
+        {
+            query = query.Where(a => a.WithdrawalCause == WithdrawalCause.Unspecified);
+        }
         if (request.ReportingCountry.Length > 0)
         {
             query = query.Where(a => a.ReportingCountry == request.ReportingCountry);
@@ -141,7 +160,7 @@ public sealed class SeizureAlertsService(
         var page = await query.OrderByDescending(a => a.Sequence).Take(pageSize + 1).ToListAsync(context.CancellationToken);
 
         var response = new ListAlertsResponse();
-        response.Alerts.AddRange(page.Take(pageSize).Select(AlertMapping.ToProto));
+        response.Alerts.AddRange(page.Take(pageSize).Select(a => AlertMapping.ToProto(a, AlertMapping.ReadSight(policy, caller, a))));
         if (page.Count > pageSize)
         {
             response.NextPageToken = PageToken.Create(page[pageSize - 1].Sequence, filterKey);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
@@ -59,13 +58,13 @@ public sealed class CaseFeedKind(TimeProvider clock) : IAnnouncedFeed<CaseEventO
         return messages.TryGetValue(Guid.Parse(e.Message.Id), out var message) ? CaseMapping.AccessOf(message, owner) : RecordAccess.CentreOnly;
     }
 
-    public object SignalRPayload(FeedItem<CaseEvent> item, JsonElement json) => json;
+    public object SignalRPayload(FeedItem<CaseEvent> item, CaseEvent projected) => ProtoJson.Element(projected);
 
     public FeedAnnouncement<CaseEvent> Read(CaseEventOccurred message) =>
-        new(message.EventId, message.Sequence, ProtoJson.Parser.Parse<CaseEvent>(message.EventJson), message.EventJson, "case." + message.Type, clock.GetUtcNow());
+        new(message.EventId, message.Sequence, ProtoJson.Parser.Parse<CaseEvent>(message.EventJson), "case." + message.Type, clock.GetUtcNow());
 
-    public CountryEvent ToCountryEvent(FeedAnnouncement<CaseEvent> announcement, JsonElement json) =>
-        new(CountryQueues.Schema, announcement.EventId, announcement.CountryEventType, announcement.Sequence, announcement.OccurredAt, null) { Case = json };
+    public CountryEvent ToCountryEvent(FeedAnnouncement<CaseEvent> announcement, CaseEvent projected) =>
+        new(CountryQueues.Schema, announcement.EventId, announcement.CountryEventType, announcement.Sequence, announcement.OccurredAt, null) { Case = ProtoJson.Element(projected) };
 
     /// <summary>
     /// Adds a case event to the change being applied: its row, and once the commit has given

@@ -17,6 +17,9 @@ public sealed class CaseRecord
     public string NationalReferences { get; set; } = "";
     /// <summary>Comma-separated alert ids.</summary>
     public string LinkedAlertIds { get; set; } = "";
+    /// <summary>While set, nothing linked to the case is purged under retention.</summary>
+    public bool LegalHold { get; set; }
+    public string LegalHoldReason { get; set; } = "";
     public List<CaseParticipantRecord> Participants { get; set; } = [];
 }
 
@@ -118,6 +121,7 @@ internal sealed class CaseConfigurations :
         b.Property(c => c.OwnerCountry).HasMaxLength(16);
         b.Property(c => c.NationalReferences).HasMaxLength(4000);
         b.Property(c => c.LinkedAlertIds).HasMaxLength(4000);
+        b.Property(c => c.LegalHoldReason).HasMaxLength(1000);
         b.HasMany(c => c.Participants).WithOne().HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Cascade);
     }
 

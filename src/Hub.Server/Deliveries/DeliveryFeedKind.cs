@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hub.Contracts.Events;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
@@ -42,11 +41,11 @@ public sealed class DeliveryFeedKind(TimeProvider clock) : IAnnouncedFeed<Delive
         Task.FromResult<IReadOnlyList<FeedItem<DeliveryEvent>>>([.. events.Select(e =>
             new FeedItem<DeliveryEvent>(e.Sequence, Guid.Parse(e.EventId), e, AccessOf(e.Delivery), RecordType, e.Delivery.Id, e.Delivery.Id))]);
 
-    public object SignalRPayload(FeedItem<DeliveryEvent> item, JsonElement json) => json;
+    public object SignalRPayload(FeedItem<DeliveryEvent> item, DeliveryEvent projected) => ProtoJson.Element(projected);
 
     public FeedAnnouncement<DeliveryEvent> Read(DeliveryEventOccurred message) =>
-        new(message.EventId, message.Sequence, ProtoJson.Parser.Parse<DeliveryEvent>(message.EventJson), message.EventJson, "delivery." + message.Type, clock.GetUtcNow());
+        new(message.EventId, message.Sequence, ProtoJson.Parser.Parse<DeliveryEvent>(message.EventJson), "delivery." + message.Type, clock.GetUtcNow());
 
-    public CountryEvent ToCountryEvent(FeedAnnouncement<DeliveryEvent> announcement, JsonElement json) =>
-        new(CountryQueues.Schema, announcement.EventId, announcement.CountryEventType, announcement.Sequence, announcement.OccurredAt, null) { Delivery = json };
+    public CountryEvent ToCountryEvent(FeedAnnouncement<DeliveryEvent> announcement, DeliveryEvent projected) =>
+        new(CountryQueues.Schema, announcement.EventId, announcement.CountryEventType, announcement.Sequence, announcement.OccurredAt, null) { Delivery = ProtoJson.Element(projected) };
 }

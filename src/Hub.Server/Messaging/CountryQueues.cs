@@ -68,10 +68,10 @@ public sealed class BusOptions
 /// </summary>
 /// <param name="Schema">Always <c>hub.country-event.v1</c> for this shape.</param>
 /// <param name="EventId">Unique per event: de-duplicate on it (delivery is at least once).</param>
-/// <param name="EventType">What happened, e.g. <c>alert.posted</c>.</param>
-/// <param name="Sequence">The record's feed position; increases along the queue.</param>
-/// <param name="OccurredAt">When the hub stored the record.</param>
-/// <param name="Alert">For alert events: the alert as proto3 JSON of <c>hub.v1.SeizureAlert</c>.</param>
+/// <param name="EventType">What happened, e.g. <c>alert.posted</c>, <c>alert.corrected</c>, <c>alert.released</c>, <c>alert.withdrawn</c>.</param>
+/// <param name="Sequence">The event's feed position; increases along the queue within a feed.</param>
+/// <param name="OccurredAt">When the hub stored the event.</param>
+/// <param name="Alert">For alert events: the alert as it is for the country when the event was queued, proto3 JSON of <c>hub.v1.SeizureAlert</c> (no content once withdrawn).</param>
 public sealed record CountryEvent(
     string Schema,
     Guid EventId,
@@ -80,6 +80,9 @@ public sealed record CountryEvent(
     DateTimeOffset OccurredAt,
     JsonElement? Alert)
 {
+    /// <summary>For a change to a record (alert.corrected, alert.released, alert.withdrawn): the reason given.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>For case events: the event as proto3 JSON of <c>hub.v1.CaseEvent</c>.</summary>
     public JsonElement? Case { get; init; }
 

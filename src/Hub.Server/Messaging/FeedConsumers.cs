@@ -9,15 +9,15 @@ namespace Hub.Server.Messaging;
 
 /// <summary>One event as the bus carried it, read back by its feed kind.</summary>
 /// <param name="CountryEventType">Its type on the country queues, e.g. <c>case.message.posted</c>.</param>
-public sealed record FeedAnnouncement<TEvent>(Guid EventId, long Sequence, TEvent Event, string Json, string CountryEventType, DateTimeOffset OccurredAt);
+public sealed record FeedAnnouncement<TEvent>(Guid EventId, long Sequence, TEvent Event, string CountryEventType, DateTimeOffset OccurredAt);
 
 /// <summary>A feed kind whose events travel on the bus as <typeparamref name="TMessage"/>.</summary>
 public interface IAnnouncedFeed<in TMessage, TEvent> : IFeedKind<TEvent> where TEvent : IMessage
 {
     FeedAnnouncement<TEvent> Read(TMessage message);
 
-    /// <summary>The event on a country queue (schema <c>hub.country-event.v1</c>).</summary>
-    CountryEvent ToCountryEvent(FeedAnnouncement<TEvent> announcement, JsonElement json);
+    /// <summary>The event on a country queue (schema <c>hub.country-event.v1</c>) as projected for that country.</summary>
+    CountryEvent ToCountryEvent(FeedAnnouncement<TEvent> announcement, TEvent projected);
 }
 
 /// <summary>On every node's live-feed queue: hands each event of a feed to the shared live push path.</summary>
@@ -29,7 +29,7 @@ public abstract class LiveFeedConsumer<TKind, TMessage, TEvent>(LivePushes pushe
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var announced = kind.Read(context.Message);
-        await pushes.EnqueueAsync(kind, feed, announced.EventId, announced.Event, announced.Json, context.CancellationToken);
+        await pushes.EnqueueAsync(kind, feed, announced.EventId, announced.Event, context.CancellationToken);
     }
 }
 
@@ -47,9 +47,8 @@ public abstract class CountryFanOutConsumer<TKind, TMessage, TEvent>(
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var announced = kind.Read(context.Message);
-        using var json = JsonDocument.Parse(announced.Json);
         await CountryFanOuts.DeliverOnceAsync(db, queues, writes, policy, clock, kind, announced.Event,
-            _ => kind.ToCountryEvent(announced, json.RootElement.Clone()), context.CancellationToken);
+            projected => kind.ToCountryEvent(announced, projected), context.CancellationToken);
     }
 }
 

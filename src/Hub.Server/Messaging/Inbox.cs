@@ -60,7 +60,7 @@ public static class CountryFanOuts
     /// </summary>
     public static async Task DeliverOnceAsync<TEvent>(
         HubDbContext db, CountryQueues queues, GroupCommit writes, Access.AccessPolicy policy, TimeProvider clock,
-        Records.IFeedKind<TEvent> kind, TEvent liveEvent, Func<Records.FeedItem<TEvent>, CountryEvent> countryEvent, CancellationToken ct)
+        Records.IFeedKind<TEvent> kind, TEvent liveEvent, Func<TEvent, CountryEvent> countryEvent, CancellationToken ct)
         where TEvent : Google.Protobuf.IMessage
     {
         var consumer = kind.Name + "-country-fanout";
@@ -69,15 +69,20 @@ public static class CountryFanOuts
         {
             return;
         }
-        var countries = policy.EntitledCountries(item.Access);
-        var message = countryEvent(item);
-        foreach (var country in countries)
+        // Each country gets the event as it may see it now, rendered once per sight.
+        var sights = policy.CountrySights(item);
+        var rendered = new Dictionary<Access.Sight, CountryEvent>();
+        foreach (var (country, sight) in sights)
         {
+            if (!rendered.TryGetValue(sight, out var message))
+            {
+                rendered[sight] = message = countryEvent(kind.Project(item, sight));
+            }
             await queues.SendAsync(country, message, ct);
         }
         await writes.WriteAsync(new InboxWrite(consumer, item.EventId, clock.GetUtcNow().UtcDateTime,
             new Audit.AuditEvent(Access.Caller.System, Access.Channels.CountryQueue, kind.Name + ".fan-out", Audit.AuditOutcomes.Allowed, item.RecordType, item.RecordId,
-                $"{message.EventType} to {string.Join(',', countries)}")));
+                string.Join("; ", sights.GroupBy(s => rendered[s.Sight].EventType).Select(g => $"{g.Key} to {string.Join(',', g.Select(s => s.Country))}")))));
     }
 
     /// <summary>The consumer's inbox record and its audit entry, as one group write.</summary>

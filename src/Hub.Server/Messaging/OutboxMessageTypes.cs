@@ -13,6 +13,7 @@ public static class OutboxMessageTypes
     private static readonly FrozenDictionary<string, Type> ByKey = new Dictionary<string, Type>
     {
         ["alert-posted.v1"] = typeof(AlertPosted),
+        ["alert-changed.v1"] = typeof(AlertChanged),
         ["case-event.v1"] = typeof(CaseEventOccurred),
         ["delivery-event.v1"] = typeof(DeliveryEventOccurred),
         ["audit-checkpoint.v1"] = typeof(AuditCheckpointWritten),

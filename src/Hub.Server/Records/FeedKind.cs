@@ -10,7 +10,32 @@ namespace Hub.Server.Records;
 /// the moment of sending, on every channel.
 /// </summary>
 /// <param name="Scope">The record the event belongs to (a case's or a delivery's id), for watchers of one record.</param>
-public sealed record FeedItem<TEvent>(long Sequence, Guid EventId, TEvent Event, RecordAccess Access, string RecordType, string RecordId, string? Scope);
+public sealed record FeedItem<TEvent>(long Sequence, Guid EventId, TEvent Event, RecordAccess Access, string RecordType, string RecordId, string? Scope)
+    : ISightedItem
+{
+    /// <summary>For a release change: the record's access before it, so that those who lost it hear so.</summary>
+    public RecordAccess? Prior { get; init; }
+
+    /// <summary>Whether the record is withdrawn now (its content then goes to its originator and the centre only).</summary>
+    public bool Withdrawn { get; init; }
+
+    /// <summary>The record as the kind read it for this item, for its projection.</summary>
+    public object? State { get; init; }
+}
+
+/// <summary>What the policy decides a feed item's <see cref="Sight"/> from.</summary>
+public interface ISightedItem
+{
+    RecordAccess Access { get; }
+    RecordAccess? Prior { get; }
+    bool Withdrawn { get; }
+}
+
+/// <summary>A record as read (not as an event): its access now and whether it is withdrawn.</summary>
+public sealed record SightedRecord(RecordAccess Access, bool Withdrawn) : ISightedItem
+{
+    public RecordAccess? Prior => null;
+}
 
 /// <summary>What a watcher asked for: everything after a sequence (up to another), optionally of one record only.</summary>
 public sealed record FeedQuery(Caller Caller, long After, long UpTo, string? Scope, int Limit);
@@ -39,6 +64,14 @@ public interface IFeedKind<TEvent> where TEvent : IMessage
     /// <summary>Live events from the bus, with their records' current access, in the same order.</summary>
     Task<IReadOnlyList<FeedItem<TEvent>>> ResolveAsync(HubDbContext db, IReadOnlyList<TEvent> events, CancellationToken ct);
 
-    /// <summary>What SignalR clients receive for the event (from its proto3 JSON, parsed once per event).</summary>
-    object SignalRPayload(FeedItem<TEvent> item, System.Text.Json.JsonElement json);
+    /// <summary>
+    /// The event as a recipient with <paramref name="sight"/> receives it (never
+    /// <see cref="Sight.None"/>): every channel sends what this returns, so a withdrawn
+    /// record's content never leaves in a replay, a push or a country queue. Kinds whose
+    /// records are never withdrawn nor narrowed send the event as it is.
+    /// </summary>
+    TEvent Project(FeedItem<TEvent> item, Sight sight) => item.Event;
+
+    /// <summary>What SignalR clients receive for the event as projected (built once per sight, not per connection).</summary>
+    object SignalRPayload(FeedItem<TEvent> item, TEvent projected);
 }

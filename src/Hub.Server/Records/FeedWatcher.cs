@@ -54,7 +54,7 @@ public sealed class FeedWatcher(HubDbContext db, AccessPolicy policy, StreamSlot
                 if (item.Sequence > progress.Last)
                 {
                     progress.Last = item.Sequence;
-                    await SendAsync(caller, scope, item, progress, stream, ct);
+                    await SendAsync(kind, caller, scope, item, progress, stream, ct);
                 }
             }
         }
@@ -85,7 +85,7 @@ public sealed class FeedWatcher(HubDbContext db, AccessPolicy policy, StreamSlot
             foreach (var item in page)
             {
                 progress.Last = item.Sequence;
-                await SendAsync(caller, scope, item, progress, stream, ct);
+                await SendAsync(kind, caller, scope, item, progress, stream, ct);
             }
             db.ChangeTracker.Clear();
             if (page.Count < PageSize)
@@ -100,14 +100,14 @@ public sealed class FeedWatcher(HubDbContext db, AccessPolicy policy, StreamSlot
         }
     }
 
-    private async Task SendAsync<TEvent>(Caller caller, string? scope, FeedItem<TEvent> item, Progress progress, IServerStreamWriter<TEvent> stream, CancellationToken ct)
+    private async Task SendAsync<TEvent>(IFeedKind<TEvent> kind, Caller caller, string? scope, FeedItem<TEvent> item, Progress progress, IServerStreamWriter<TEvent> stream, CancellationToken ct)
         where TEvent : IMessage
     {
         // The decision of this moment: the caller's account and country status as they are
         // now, the record's access as it was read just now.
-        if ((scope is null || scope == item.Scope) && policy.CanRead(caller, item.Access))
+        if ((scope is null || scope == item.Scope) && policy.SightOf(caller, item) is var sight and not Sight.None)
         {
-            await stream.WriteAsync(item.Event, ct);
+            await stream.WriteAsync(kind.Project(item, sight), ct);
             progress.Delivered(item.Sequence);
         }
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Google.Protobuf;
 using Hub.Server.Access;
@@ -45,7 +44,7 @@ public sealed partial class LivePushes(
     private Task? _loop;
 
     /// <summary>Queues one event received from the bus (once: redeliveries are dropped by event id).</summary>
-    public ValueTask EnqueueAsync<TEvent>(IFeedKind<TEvent> kind, NodeFeed<FeedItem<TEvent>> feed, Guid eventId, TEvent liveEvent, string json, CancellationToken ct)
+    public ValueTask EnqueueAsync<TEvent>(IFeedKind<TEvent> kind, NodeFeed<FeedItem<TEvent>> feed, Guid eventId, TEvent liveEvent, CancellationToken ct)
         where TEvent : IMessage
     {
         if (!_seen.TryAdd(eventId))
@@ -59,7 +58,7 @@ public sealed partial class LivePushes(
                 _loop ??= Task.Run(RunAsync, CancellationToken.None);
             }
         }
-        return _queue.Writer.WriteAsync(new Pending<TEvent>(kind, feed, liveEvent, json), ct);
+        return _queue.Writer.WriteAsync(new Pending<TEvent>(kind, feed, liveEvent), ct);
     }
 
     private async Task RunAsync()
@@ -143,7 +142,7 @@ public sealed partial class LivePushes(
         Task PushAsync(IHubContext<FeedHub> hub, AccessPolicy policy, LivePushes owner, CancellationToken ct);
     }
 
-    private sealed class Pending<TEvent>(IFeedKind<TEvent> kind, NodeFeed<FeedItem<TEvent>> feed, TEvent liveEvent, string json) : IPending
+    private sealed class Pending<TEvent>(IFeedKind<TEvent> kind, NodeFeed<FeedItem<TEvent>> feed, TEvent liveEvent) : IPending
         where TEvent : IMessage
     {
         private FeedItem<TEvent>? _item;
@@ -164,7 +163,7 @@ public sealed partial class LivePushes(
 
         public AuditEvent AuditEvent(AccessPolicy policy) =>
             new(Caller.System, Channels.SignalR, kind.Name + ".push", AuditOutcomes.Allowed, _item!.RecordType, _item.RecordId,
-                string.Join(',', policy.FeedGroupsFor(_item.Access)));
+                string.Join(',', policy.FeedGroupSights(_item).Select(g => g.Sight == Sight.Full ? g.Group : $"{g.Group}({g.Sight})")));
 
         public async Task PushAsync(IHubContext<FeedHub> hub, AccessPolicy policy, LivePushes owner, CancellationToken ct)
         {
@@ -175,10 +174,12 @@ public sealed partial class LivePushes(
             feed.Publish(item);
             try
             {
-                // Parsed once into a JsonElement: SignalR then serialises the broadcast once
-                // per group send, not once per connection.
-                using var document = JsonDocument.Parse(json);
-                await hub.Clients.Groups(policy.FeedGroupsFor(item.Access)).SendAsync(kind.SignalRMethod, kind.SignalRPayload(item, document.RootElement.Clone()), ct);
+                // One send per distinct sight (at most three), each to the groups that see
+                // the event that way, rendered once for all of them.
+                foreach (var sight in policy.FeedGroupSights(item).GroupBy(g => g.Sight))
+                {
+                    await hub.Clients.Groups([.. sight.Select(g => g.Group)]).SendAsync(kind.SignalRMethod, kind.SignalRPayload(item, kind.Project(item, sight.Key)), ct);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
