@@ -36,10 +36,11 @@ public sealed class AlertFeedKind(AccessPolicy policy) : IAnnouncedFeed<AlertPos
 
     public async Task<IReadOnlyList<FeedItem<AlertEvent>>> ResolveAsync(HubDbContext db, IReadOnlyList<AlertEvent> events, CancellationToken ct)
     {
-        // Live events carry no facts; a release change's prior release is in its row.
-        var released = events.Where(e => e.Type == AlertEventType.Released).Select(e => e.Sequence).ToList();
-        var facts = released.Count == 0 ? [] : await db.Set<AlertEventRow>().AsNoTracking()
-            .Where(r => released.Contains(r.Sequence)).ToDictionaryAsync(r => r.Sequence, r => r.PayloadJson, ct);
+        // Live events carry no facts: a change's reason, and a release change's prior release,
+        // are in its row (posts, the bulk of the feed, have none to read).
+        var changed = events.Where(e => e.Type != AlertEventType.Posted).Select(e => e.Sequence).ToList();
+        var facts = changed.Count == 0 ? [] : await db.Set<AlertEventRow>().AsNoTracking()
+            .Where(r => changed.Contains(r.Sequence)).ToDictionaryAsync(r => r.Sequence, r => r.PayloadJson, ct);
         return await ItemsAsync(db, [.. events.Select(e => (e, facts.GetValueOrDefault(e.Sequence, "")))], ct);
     }
 

@@ -19,14 +19,12 @@ public sealed partial class SeizureAlertsService
         if (request.Alert is not null)
         {
             AlertDirectoryChecks.Check(directory, request.Alert, errors);
-            if (request.Alert.ReportingCountry.Length > 0 && request.Alert.ReportingCountry != caller.Country)
-            {
-                errors.Add("alert.reporting_country", "a correction cannot change the reporting country");
-            }
         }
         errors.ThrowIfAny();
         var (_, content) = Normalized(request.Alert!);
         return await pipeline.WriteAsync(caller, new ReviseAlertChange(caller, alertId, "alert.correct", request.ExpectedVersion, request.Reason,
+            // Checked against the stored alert, once the caller is known to be its originator:
+            // another country's caller learns nothing but NOT_FOUND.
             current => current.ReportingCountry == content.ReportingCountry ? content.Clone() : throw HubException.Invalid("alert.reporting_country", "a correction cannot change the reporting country"),
             request.IdempotencyKey, request), context.CancellationToken);
     }

@@ -44,8 +44,11 @@ public sealed class RetentionService(
         var caller = CallerOf(context);
         Require(caller, "retention.list", readOnly: true);
         var settings = options.Value;
-        var due = await AlertRetention.DueBy(db, settings, clock.GetUtcNow().UtcDateTime).AsNoTracking()
-            .OrderBy(a => a.KeepUntilUtc ?? a.ReceivedAtUtc + settings.AlertReview).Take(request.PageSize == 0 ? 50 : request.PageSize).ToListAsync(context.CancellationToken);
+        // Oldest stored first (the database cannot add the period to a date on every
+        // provider); the page is then ordered by review date.
+        var due = (await AlertRetention.DueBy(db, settings, clock.GetUtcNow().UtcDateTime).AsNoTracking()
+            .OrderBy(a => a.Sequence).Take(request.PageSize == 0 ? 50 : request.PageSize).ToListAsync(context.CancellationToken))
+            .OrderBy(a => AlertRetention.ReviewDue(a, settings)).ToList();
         var holds = AlertRetention.Holds(db);
         var response = new ListDueForReviewResponse();
         response.Records.AddRange(due.Select(a => AlertRetention.ToRetained(a, settings, holds.GetValueOrDefault(a.Id.ToString()) ?? [])));
