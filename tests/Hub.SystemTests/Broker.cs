@@ -101,6 +101,21 @@ public sealed class Broker : IAsyncLifetime
         }
     }
 
+    /// <summary>How many messages wait on a queue (0 when it is not declared yet).</summary>
+    public async Task<uint> QueuedAsync(string queue)
+    {
+        await using var connection = await ConnectAsHubAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0;
+        }
+    }
+
     private static async Task RunScriptAsync(params string[] arguments)
     {
         var script = Path.Combine(RepositoryRoot(), "deploy", "rabbitmq", "local-node.sh");
@@ -134,7 +149,9 @@ public sealed class Broker : IAsyncLifetime
 /// <summary>Reads a member agency's queue the way its own system would: plain AMQP, JSON bodies.</summary>
 public static class AgencyInbox
 {
-    public sealed record Received(Guid EventId, string Type, long Sequence, string AlertId, string Distribution);
+    /// <param name="Distribution">The alert's distribution; null when the event carries no content (a withdrawal).</param>
+    /// <param name="Body">The message as received, for what the record does not name.</param>
+    public sealed record Received(Guid EventId, string Type, long Sequence, string AlertId, string? Distribution, string Body);
 
     /// <summary>
     /// Consumes (acknowledging each) until <paramref name="count"/> distinct events arrived or the
@@ -160,7 +177,8 @@ public static class AgencyInbox
                 root.GetProperty("eventType").GetString()!,
                 root.GetProperty("sequence").GetInt64(),
                 alert.GetProperty("id").GetString()!,
-                alert.GetProperty("content").GetProperty("distribution").GetString()!);
+                alert.TryGetProperty("content", out var content) ? content.GetProperty("distribution").GetString() : null,
+                root.GetRawText());
             if (mine is not null && !mine.Contains(item.AlertId))
             {
                 await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
