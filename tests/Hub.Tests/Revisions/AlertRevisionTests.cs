@@ -196,6 +196,27 @@ public sealed class AlertRevisionTests(HubFactory hub) : IClassFixture<HubFactor
         Assert.All(own, e => Assert.Equal(13, e.Alert.Content.Items[0].Quantity));
     }
 
+    [Fact]
+    public async Task A_country_a_widening_lets_in_receives_the_whole_alert_as_released()
+    {
+        var (kaz, alert) = await PostAsync(Distribution.Originator);
+        var uzb = await hub.AgencyAlertsClientAsync("UZB");
+        using var call = uzb.WatchAlerts(new WatchAlertsRequest { AfterSequence = -1 }, cancellationToken: Ct);
+        await using var live = new Received<AlertEvent>(call);
+        await Eventually.WaitAsync(call.ResponseHeadersAsync, "the UZB watch to open");
+
+        await kaz.ChangeAlertReleaseAsync(new ChangeAlertReleaseRequest
+        {
+            AlertId = alert.Id, ExpectedVersion = 1, Reason = "UZB's border service needs it", Distribution = Distribution.Addressed, AddressedCountries = { "UZB" },
+        }, cancellationToken: Ct);
+        var received = await live.NextAsync("the widened alert on UZB's watch");
+        Assert.Equal(alert.Id, received.Alert.Id);
+        Assert.Equal(AlertEventType.Released, received.Type);
+        Assert.Equal("KAZ", received.Alert.Content.ReportingCountry);
+        Assert.Equal(2, received.Alert.Version);
+        Assert.NotNull(await uzb.GetAlertAsync(new GetAlertRequest { Id = alert.Id }, cancellationToken: Ct));
+    }
+
     /// <summary>A country's agency replays the alert feed from 0 and keeps what concerns <paramref name="alert"/>.</summary>
     private async Task<List<AlertEvent>> ReplayAsync(string country, SeizureAlert alert)
     {
