@@ -41,8 +41,28 @@ public sealed class CaseFeedKind(TimeProvider clock) : IAnnouncedFeed<CaseEventO
             .Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var messages = messageIds.Count == 0 ? [] : await db.Set<CaseMessageRecord>().AsNoTracking()
             .Where(m => messageIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
-        return [.. events.Select(e => new FeedItem<CaseEvent>(e.Sequence, Guid.Parse(e.EventId), e, AccessOf(e, cases, messages),
-            e.Message is null ? RecordType : "case-message", e.Message?.Id ?? e.CaseId, e.CaseId))];
+        return [.. events.Select(e =>
+        {
+            var message = e.Message is null ? null : messages.GetValueOrDefault(Guid.Parse(e.Message.Id));
+            return new FeedItem<CaseEvent>(e.Sequence, Guid.Parse(e.EventId), e, AccessOf(e, cases, messages),
+                e.Message is null ? RecordType : "case-message", e.Message?.Id ?? e.CaseId, e.CaseId)
+            {
+                Withdrawn = message?.IsWithdrawn() ?? false,
+                State = message,
+            };
+        })];
+    }
+
+    /// <summary>A message event carries the message as it is now, for the recipient's sight: its current version, or its withdrawal.</summary>
+    public CaseEvent Project(FeedItem<CaseEvent> item, Sight sight)
+    {
+        if (item.State is not CaseMessageRecord current || item.Event.Message is null)
+        {
+            return item.Event;
+        }
+        var projected = item.Event.Clone();
+        projected.Message = CaseMapping.AsNow(item.Event.Message, current, sight);
+        return projected;
     }
 
     private static RecordAccess AccessOf(CaseEvent e, Dictionary<Guid, CaseRecord> cases, Dictionary<Guid, CaseMessageRecord> messages)

@@ -24,6 +24,46 @@ public static class CaseMapping
         return proto;
     }
 
+    /// <summary>The message as a reader with <paramref name="sight"/> gets it: its content only in full sight.</summary>
+    public static CaseMessage ToProto(CaseMessageRecord m, Sight sight)
+    {
+        var proto = ToProto(m);
+        return sight == Sight.Full ? proto : Withhold(proto);
+    }
+
+    /// <summary>
+    /// A message event's snapshot brought to the message as it is now (its current version and
+    /// withdrawal, for <paramref name="sight"/>); what the snapshot says of its moment — the
+    /// receipts then — stays.
+    /// </summary>
+    public static CaseMessage AsNow(CaseMessage snapshot, CaseMessageRecord current, Sight sight)
+    {
+        var now = snapshot.Clone();
+        now.Subject = current.Subject;
+        now.Body = current.Body;
+        Revision(now, current);
+        return sight == Sight.Full ? now : Withhold(now);
+    }
+
+    private static CaseMessage Withhold(CaseMessage message)
+    {
+        message.Subject = "";
+        message.Body = "";
+        message.HandlingRestrictions = "";
+        message.Evaluation = null;
+        message.Attachments.Clear();
+        return message;
+    }
+
+    private static void Revision(CaseMessage proto, CaseMessageRecord m)
+    {
+        proto.Version = m.Version;
+        proto.Corrected = m.Version > 1;
+        proto.VersionAt = Utc(m.VersionAtUtc ?? m.SentAtUtc);
+        proto.VersionReason = m.VersionReason;
+        proto.Withdrawal = Records.RecordRevisions.WithdrawalOf(m);
+    }
+
     public static CaseMessage ToProto(CaseMessageRecord m)
     {
         var proto = new CaseMessage
@@ -58,6 +98,7 @@ public static class CaseMapping
         proto.Receipts.AddRange(m.Receipts.OrderBy(r => r.Country, StringComparer.Ordinal)
             .Select(r => new Receipt { Country = r.Country, State = r.State, ChangedAt = Utc(r.ChangedAtUtc) }));
         proto.Attachments.AddRange(m.Attachments.Select(a => new Attachment { Id = a.Id.ToString(), FileName = a.FileName, ContentType = a.ContentType, Size = a.Size }));
+        Revision(proto, m);
         return proto;
     }
 

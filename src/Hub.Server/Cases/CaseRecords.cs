@@ -32,7 +32,7 @@ public sealed class CaseParticipantRecord
 }
 
 /// <summary>A message in a case. Its text is stored as written, in its language.</summary>
-public sealed class CaseMessageRecord
+public sealed class CaseMessageRecord : IRevisableRecord
 {
     public Guid Id { get; set; }
     public Guid CaseId { get; set; }
@@ -59,6 +59,17 @@ public sealed class CaseMessageRecord
     public long Sequence { get; set; }
     public List<CaseReceiptRecord> Receipts { get; set; } = [];
     public List<CaseAttachmentRecord> Attachments { get; set; } = [];
+
+    public int Version { get; set; } = 1;
+    public DateTime? VersionAtUtc { get; set; }
+    public string VersionBy { get; set; } = "";
+    public string VersionReason { get; set; } = "";
+    public WithdrawalCause WithdrawalCause { get; set; }
+    public string WithdrawalReason { get; set; } = "";
+    public DateTime? WithdrawnAtUtc { get; set; }
+    public string WithdrawnBy { get; set; } = "";
+    public string WithdrawnByCountry { get; set; } = "";
+    public string LegalBasis { get; set; } = "";
 
     public IReadOnlyList<string> RecipientList => Recipients.Length == 0 ? [] : Recipients.Split(',');
 }
@@ -154,6 +165,7 @@ internal sealed class CaseConfigurations :
         b.Property(m => m.InformationReliability).HasConversion<string>().HasMaxLength(16);
         b.Property(m => m.Language).HasMaxLength(8);
         b.Ignore(m => m.RecipientList);
+        b.ConfigureRevisions();
         b.HasMany(m => m.Receipts).WithOne().HasForeignKey(r => r.MessageId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -23,6 +23,23 @@ public static class CaseSearch
         }
     }
 
+    /// <summary>Takes a message out of the index (withdrawn: searches no longer find it), inside the write's transaction.</summary>
+    public static void Remove(HubDbContext db, Guid messageId)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var id = messageId.ToString();
+            db.Database.ExecuteSql($"DELETE FROM CaseMessageSearch WHERE MessageId = {id}");
+        }
+    }
+
+    /// <summary>Indexes a corrected message's current text in place of the old.</summary>
+    public static void Reindex(HubDbContext db, CaseMessageRecord message)
+    {
+        Remove(db, message.Id);
+        Index(db, message);
+    }
+
     /// <summary>The words of a query, each a literal term: nothing the user types is FTS syntax.</summary>
     public static IReadOnlyList<string> Terms(string query) =>
         query.Split([' ', '\t', '\n', '\r', ',', ';', '.', '"', '\'', '(', ')', '*', ':', '-', '+', '^'], StringSplitOptions.RemoveEmptyEntries)

@@ -5,6 +5,7 @@ using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Audit;
 using Hub.Server.ErrorHandling;
+using Hub.Server.Records;
 using Hub.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,9 +61,11 @@ public sealed partial class CasesService
         // Fetching is delivery: the caller's receipt moves, through the pipeline like any change.
         await pipeline.WriteAsync(caller, new ReceiptChange(caller, "message.read", request, "", [id], ReceiptState.Delivered, explicitly: false), ct);
         var message = await db.Set<CaseMessageRecord>().Include(m => m.Receipts).Include(m => m.Attachments).AsNoTracking().FirstAsync(m => m.Id == id, ct);
-        var proto = CaseMapping.ToProto(message);
+        var owner = await db.Set<CaseRecord>().Include(c => c.Participants).AsNoTracking().FirstAsync(c => c.Id == message.CaseId, ct);
+        var sight = SightOf(caller, message, owner);
+        var proto = CaseMapping.ToProto(message, sight);
         // Recipients and the sender get the files themselves; the others see that they exist.
-        if (message.SenderCountry == caller.Country || message.RecipientList.Contains(caller.Country))
+        if (sight == Sight.Full && (message.SenderCountry == caller.Country || message.RecipientList.Contains(caller.Country)))
         {
             for (var i = 0; i < message.Attachments.Count; i++)
             {
@@ -72,12 +75,16 @@ public sealed partial class CasesService
         return proto;
     }
 
+    private Sight SightOf(Caller caller, CaseMessageRecord message, CaseRecord owner) =>
+        policy.SightOf(caller, new SightedRecord(CaseMapping.AccessOf(message, owner), message.IsWithdrawn()));
+
     public override async Task<ListMessagesResponse> ListMessages(ListMessagesRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var caller = CallerOf(context);
         var owner = await VisibleCaseAsync(caller, ParseId(request.CaseId, "case_id"), "message.list", ct);
-        var visible = (await db.Set<CaseMessageRecord>().AsNoTracking().Where(m => m.CaseId == owner.Id).OrderBy(m => m.SentAtUtc).ToListAsync(ct))
+        var visible = (await db.Set<CaseMessageRecord>().AsNoTracking()
+                .Where(m => m.CaseId == owner.Id && (request.IncludeWithdrawn || m.WithdrawalCause == WithdrawalCause.Unspecified)).OrderBy(m => m.SentAtUtc).ToListAsync(ct))
             .Where(m => policy.CanRead(caller, CaseMapping.AccessOf(m, owner))).Select(m => m.Id).ToList();
         if (visible.Count > 0)
         {
@@ -87,7 +94,7 @@ public sealed partial class CasesService
             .Where(m => visible.Contains(m.Id)).OrderBy(m => m.SentAtUtc).ToListAsync(ct);
         await AuditReadAsync(caller, "message.list", CaseFeedKind.RecordType, owner.Id.ToString(), $"{messages.Count} messages", ct);
         var response = new ListMessagesResponse();
-        response.Messages.AddRange(messages.Select(CaseMapping.ToProto));
+        response.Messages.AddRange(messages.Select(m => CaseMapping.ToProto(m, SightOf(caller, m, owner))));
         return response;
     }
 
@@ -126,7 +133,9 @@ public sealed partial class CasesService
         errors.ThrowIfAny();
 
         var candidates = await CaseSearch.CandidatesAsync(db, terms, 500, ct);
-        var query = db.Set<CaseMessageRecord>().Include(m => m.Receipts).Include(m => m.Attachments).AsNoTracking().Where(m => candidates.Contains(m.Id));
+        // Withdrawn messages leave searches (their text is out of the SQLite index too).
+        var query = db.Set<CaseMessageRecord>().Include(m => m.Receipts).Include(m => m.Attachments).AsNoTracking()
+            .Where(m => candidates.Contains(m.Id) && m.WithdrawalCause == WithdrawalCause.Unspecified);
         if (caseId is { } c)
         {
             query = query.Where(m => m.CaseId == c);
