@@ -16,7 +16,7 @@ namespace Hub.Server.Deliveries;
 /// The <c>hub.v1.ControlledDeliveries</c> gRPC service: requests checked for shape, then each
 /// step through the record pipeline to the state machine (<see cref="DeliveryOperation"/>).
 /// </summary>
-public sealed class DeliveriesService(
+public sealed partial class DeliveriesService(
     HubDbContext db,
     AccessPolicy policy,
     AccessDirectory directory,
@@ -96,9 +96,14 @@ public sealed class DeliveriesService(
     {
         var caller = CallerOf(context);
         var document = await VisibleAsync(caller, ParseId(request.DeliveryId), "delivery.read", context.CancellationToken);
-        await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.read", AuditOutcomes.Allowed, DeliveryFeedKind.RecordType, request.DeliveryId, null), context.CancellationToken);
-        return document;
+        var sight = SightOf(caller, document);
+        await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.read", AuditOutcomes.Allowed, DeliveryFeedKind.RecordType, request.DeliveryId,
+            sight == Sight.Full ? null : "withdrawn: details withheld"), context.CancellationToken);
+        return DeliveryDetails.For(document, sight);
     }
+
+    private Sight SightOf(Caller caller, ControlledDelivery document) =>
+        policy.SightOf(caller, new SightedRecord(DeliveryFeedKind.AccessOf(document), new DeliveryDetails(document).IsWithdrawn()));
 
     private async Task<ControlledDelivery> VisibleAsync(Caller caller, Guid id, string action, CancellationToken ct)
     {
@@ -116,7 +121,8 @@ public sealed class DeliveriesService(
         var caller = CallerOf(context);
         var found = (await db.Set<DeliveryRecord>().AsNoTracking().Where(policy.Listed<DeliveryRecord>(caller))
                 .OrderByDescending(d => d.CreatedAtUtc).Take(500).ToListAsync(context.CancellationToken))
-            .Select(DeliveryFeedKind.Document).Where(d => policy.CanRead(caller, DeliveryFeedKind.AccessOf(d))).ToList();
+            .Select(DeliveryFeedKind.Document).Where(d => policy.CanRead(caller, DeliveryFeedKind.AccessOf(d)) && (request.IncludeWithdrawn || d.Withdrawal is null))
+            .Select(d => DeliveryDetails.For(d, SightOf(caller, d))).ToList();
         await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "delivery.list", AuditOutcomes.Allowed, null, null, $"{found.Count} operations"), context.CancellationToken);
         var response = new ListDeliveriesResponse();
         response.Deliveries.AddRange(found);

@@ -29,6 +29,10 @@ internal sealed class DeliveryChange(Caller caller, string action, Guid delivery
         {
             throw HubException.NotFound("delivery_id", $"operation {deliveryId}", RecordType, deliveryId.ToString(), record is null ? "no such operation" : "not on the route").For(action);
         }
+        if (document!.Withdrawal is not null)
+        {
+            throw HubException.FailedPrecondition("delivery_id", "the operation is withdrawn", RecordType, deliveryId.ToString()).For(action);
+        }
         var decision = context.Policy.CanActFor(caller, caller.Country);
         if (!decision.Allowed)
         {

@@ -37,9 +37,32 @@ public sealed class DeliveryFeedKind(TimeProvider clock) : IAnnouncedFeed<Delive
         return await ResolveAsync(db, [.. page.Select(r => ProtoJson.Parser.Parse<DeliveryEvent>(r.PayloadJson))], ct);
     }
 
-    public Task<IReadOnlyList<FeedItem<DeliveryEvent>>> ResolveAsync(HubDbContext db, IReadOnlyList<DeliveryEvent> events, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<FeedItem<DeliveryEvent>>>([.. events.Select(e =>
-            new FeedItem<DeliveryEvent>(e.Sequence, Guid.Parse(e.EventId), e, AccessOf(e.Delivery), RecordType, e.Delivery.Id, e.Delivery.Id))]);
+    /// <summary>Each step with the operation as it is now (one query), whose details every channel renders.</summary>
+    public async Task<IReadOnlyList<FeedItem<DeliveryEvent>>> ResolveAsync(HubDbContext db, IReadOnlyList<DeliveryEvent> events, CancellationToken ct)
+    {
+        var ids = events.Select(e => Guid.Parse(e.Delivery.Id)).Distinct().ToList();
+        var current = await db.Set<DeliveryRecord>().AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => Document(d), ct);
+        return [.. events.Select(e =>
+        {
+            var now = current.GetValueOrDefault(Guid.Parse(e.Delivery.Id));
+            return new FeedItem<DeliveryEvent>(e.Sequence, Guid.Parse(e.EventId), e, AccessOf(e.Delivery), RecordType, e.Delivery.Id, e.Delivery.Id)
+            {
+                Withdrawn = now?.Withdrawal is not null,
+                State = now,
+            };
+        })];
+    }
+
+    public DeliveryEvent Project(FeedItem<DeliveryEvent> item, Sight sight)
+    {
+        if (item.State is not ControlledDelivery current)
+        {
+            return item.Event;
+        }
+        var projected = item.Event.Clone();
+        projected.Delivery = DeliveryDetails.AsNow(item.Event.Delivery, current, sight);
+        return projected;
+    }
 
     public object SignalRPayload(FeedItem<DeliveryEvent> item, DeliveryEvent projected) => ProtoJson.Element(projected);
 

@@ -2,6 +2,7 @@ using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Countries;
 using Hub.Server.Validation;
+using Hub.Server.Records;
 
 namespace Hub.Server.Deliveries;
 
@@ -18,15 +19,7 @@ public static class DeliveryValidation
     {
         var errors = new FieldErrors();
         TextFields.IdempotencyKey(request.IdempotencyKey, errors);
-        TextFields.Text(request.Title, "title", 200, errors, singleLine: true);
-        TextFields.Text(request.Suspects, "suspects", 2000, errors, required: false);
-        if (request.HandlingCode == HandlingCode.Unspecified || !Enum.IsDefined(request.HandlingCode))
-        {
-            errors.Add("handling_code", "required");
-        }
-        // The same rules as an alert's items and identifiers: one rule per kind of field.
-        RecordParts.ValidateItems(request.Consignment, "consignment", errors);
-        RecordParts.ValidateIdentifiers(request.Identifiers, "identifiers", errors);
+        Details(request.Title, request.Suspects, request.HandlingCode, request.Consignment, request.Identifiers, errors);
         if (request.Legs.Count is < 2 or > 10)
         {
             errors.Add("legs", "two to ten legs");
@@ -85,6 +78,28 @@ public static class DeliveryValidation
         {
             errors.Add($"legs[{i}].expected_entry_at", "before the previous leg's expected exit: legs are in route order");
         }
+    }
+
+    /// <summary>A correction of the details: the shared revision fields, and the details by the rules of a proposal.</summary>
+    public static FieldErrors Validate(CorrectDeliveryDetailsRequest request, out Guid deliveryId)
+    {
+        var errors = new FieldErrors();
+        deliveryId = RevisionFields.Check(request.DeliveryId, "delivery_id", request.ExpectedVersion, true, request.Reason, request.IdempotencyKey, errors);
+        Details(request.Title, request.Suspects, request.HandlingCode, request.Consignment, request.Identifiers, errors);
+        return errors;
+    }
+
+    private static void Details(string title, string suspects, HandlingCode handling, IReadOnlyList<SeizedItem> consignment, IReadOnlyList<Identifier> identifiers, FieldErrors errors)
+    {
+        TextFields.Text(title, "title", 200, errors, singleLine: true);
+        TextFields.Text(suspects, "suspects", 2000, errors, required: false);
+        if (handling == HandlingCode.Unspecified || !Enum.IsDefined(handling))
+        {
+            errors.Add("handling_code", "required");
+        }
+        // The same rules as an alert's items and identifiers: one rule per kind of field.
+        RecordParts.ValidateItems(consignment, "consignment", errors);
+        RecordParts.ValidateIdentifiers(identifiers, "identifiers", errors);
     }
 
     public static FieldErrors Validate(ReportPositionRequest request)

@@ -1,0 +1,128 @@
+using Google.Protobuf.WellKnownTypes;
+using Hub.Contracts.V1;
+using Hub.Server.Access;
+using Hub.Server.ErrorHandling;
+using Hub.Server.Records;
+
+namespace Hub.Server.Deliveries;
+
+/// <summary>
+/// An operation's details as a revisable record: the version and the withdrawal live in the
+/// document itself (what the API shows), so the shared revision rules apply to it unchanged.
+/// </summary>
+internal sealed class DeliveryDetails(ControlledDelivery d) : IRevisableRecord
+{
+    public int Version { get => Math.Max(1, d.DetailsVersion); set => d.DetailsVersion = value; }
+    public DateTime? VersionAtUtc { get => d.DetailsAt?.ToDateTime(); set => d.DetailsAt = value is { } at ? Timestamp.FromDateTime(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null; }
+    public string VersionBy { get => d.DetailsBy; set => d.DetailsBy = value; }
+    public string VersionReason { get => d.DetailsReason; set => d.DetailsReason = value; }
+    private Withdrawal W => d.Withdrawal ??= new Withdrawal();
+    public WithdrawalCause WithdrawalCause { get => d.Withdrawal?.Cause ?? WithdrawalCause.Unspecified; set => W.Cause = value; }
+    public string WithdrawalReason { get => d.Withdrawal?.Reason ?? ""; set => W.Reason = value; }
+    public DateTime? WithdrawnAtUtc { get => d.Withdrawal?.WithdrawnAt?.ToDateTime(); set => W.WithdrawnAt = value is { } at ? Timestamp.FromDateTime(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null; }
+    public string WithdrawnBy { get => d.Withdrawal?.WithdrawnBy ?? ""; set => W.WithdrawnBy = value; }
+    public string WithdrawnByCountry { get => d.Withdrawal?.WithdrawnByCountry ?? ""; set => W.WithdrawnByCountry = value; }
+    public string LegalBasis { get => d.Withdrawal?.LegalBasis ?? ""; set => W.LegalBasis = value; }
+
+    /// <summary>The details alone, as a version keeps them.</summary>
+    public static ControlledDelivery Of(ControlledDelivery d)
+    {
+        var details = new ControlledDelivery { Title = d.Title, Suspects = d.Suspects, HandlingCode = d.HandlingCode };
+        details.Consignment.AddRange(d.Consignment);
+        details.Identifiers.AddRange(d.Identifiers);
+        return details;
+    }
+
+    /// <summary>The document as a reader with <paramref name="sight"/> gets it: the details only in full sight.</summary>
+    public static ControlledDelivery For(ControlledDelivery d, Sight sight)
+    {
+        if (sight == Sight.Full)
+        {
+            return d;
+        }
+        var withheld = d.Clone();
+        withheld.Title = "";
+        withheld.Suspects = "";
+        withheld.Consignment.Clear();
+        withheld.Identifiers.Clear();
+        return withheld;
+    }
+
+    /// <summary>A step's snapshot with the details as they are now: the step's own facts (state, positions then) stay.</summary>
+    public static ControlledDelivery AsNow(ControlledDelivery snapshot, ControlledDelivery current, Sight sight)
+    {
+        var now = snapshot.Clone();
+        now.Title = current.Title;
+        now.Suspects = current.Suspects;
+        now.HandlingCode = current.HandlingCode;
+        now.Consignment.Clear();
+        now.Consignment.AddRange(current.Consignment);
+        now.Identifiers.Clear();
+        now.Identifiers.AddRange(current.Identifiers);
+        (now.DetailsVersion, now.Corrected, now.DetailsReason, now.DetailsAt, now.DetailsBy, now.Withdrawal) =
+            (current.DetailsVersion, current.Corrected, current.DetailsReason, current.DetailsAt, current.DetailsBy, current.Withdrawal);
+        return For(now, sight);
+    }
+}
+
+/// <summary>A correction of an operation's details, or their withdrawal, stored like any step.</summary>
+internal sealed class DeliveryRevisionChange(Caller caller, string action, Guid deliveryId, string idempotencyKey, Google.Protobuf.IMessage request,
+    string reason, int expectedVersion, string legalBasis, Action<ControlledDelivery>? correct) : RecordChange<ControlledDelivery>
+{
+    public override string Action => action;
+    public override string RecordType => DeliveryFeedKind.RecordType;
+
+    public override IdempotencyClaim? Idempotency =>
+        idempotencyKey.Length == 0 ? null : new IdempotencyClaim($"{action}:{caller.Country}", idempotencyKey, request);
+
+    public override Func<ControlledDelivery> Apply(RecordContext context)
+    {
+        var record = context.Db.Set<DeliveryRecord>().FirstOrDefault(d => d.Id == deliveryId);
+        var document = record is null ? null : DeliveryFeedKind.Document(record);
+        var byCentre = correct is null && caller.IsCentreStaff;
+        if (record is null || !context.Policy.CanRead(caller, DeliveryFeedKind.AccessOf(document!)) || (!byCentre && document!.InitiatingCountry != caller.Country))
+        {
+            throw HubException.NotFound("delivery_id", $"operation {deliveryId} of {caller.Country}", RecordType, deliveryId.ToString(),
+                record is null ? "no such operation" : "not initiated by the caller's country").For(action);
+        }
+        var decision = byCentre
+            ? (caller.Has(Roles.Operator) ? Decision.Allow : Decision.Deny("only the centre's operators withdraw another country's operation"))
+            : context.Policy.CanActFor(caller, document!.InitiatingCountry);
+        if (!decision.Allowed)
+        {
+            throw HubException.Denied(decision.Reason, RecordType, deliveryId.ToString()).For(action);
+        }
+        if (byCentre != (legalBasis.Length > 0) && correct is null)
+        {
+            throw HubException.Invalid("legal_basis", byCentre ? "required when the centre withdraws an operation" : "only the centre states a legal basis");
+        }
+        var details = new DeliveryDetails(document!);
+        if (details.IsWithdrawn())
+        {
+            throw HubException.FailedPrecondition("delivery_id", "the operation's details are withdrawn and can no longer change", RecordType, deliveryId.ToString()).For(action);
+        }
+        if (expectedVersion != 0 && details.Version != expectedVersion)
+        {
+            throw HubException.FailedPrecondition("expected_version",
+                $"the details are at version {details.Version}, not {expectedVersion}: read them and change that version", RecordType, deliveryId.ToString()).For(action);
+        }
+        if (correct is null)
+        {
+            if (document!.State == DeliveryState.Active)
+            {
+                throw HubException.FailedPrecondition("state", "cannot withdraw an ACTIVE operation: abort it first", RecordType, deliveryId.ToString()).For(action);
+            }
+            details.Withdraw(context, byCentre ? WithdrawalCause.Centre : WithdrawalCause.Originator, reason, legalBasis);
+            return DeliveryChange.Store(context, record!, document, "withdrawn", action, $"withdrawn by {(byCentre ? "the centre" : "the initiating country")}");
+        }
+        var before = ProtoJson.Formatter.Format(DeliveryDetails.Of(document!));
+        correct(document!);
+        if (ProtoJson.Formatter.Format(DeliveryDetails.Of(document!)) == before)
+        {
+            throw HubException.FailedPrecondition("title", "the details already read so: nothing to change", RecordType, deliveryId.ToString()).For(action);
+        }
+        details.Supersede(context, RecordType, deliveryId.ToString(), record!.CreatedAtUtc, before, reason);
+        document!.Corrected = true;
+        return DeliveryChange.Store(context, record, document, "details.corrected", action, $"details version {details.Version}");
+    }
+}
