@@ -4,6 +4,7 @@ using Hub.Server.Alerts;
 using Hub.Server.Cases;
 using Hub.Server.Deliveries;
 using Hub.Server.Records;
+using Hub.Server.Retention;
 using Hub.Server.Audit;
 using Hub.Server.Data;
 using Hub.Server.ErrorHandling;
@@ -80,6 +81,8 @@ public static class HubHost
             .AddJsonTranscoding();
         services.AddHubErrorHandling();
         services.AddRecordPipeline();
+        // Retention decides for every kind the features below register.
+        services.AddRetention();
         services.AddAlerts();
         services.AddCases(grpc);
         services.AddDeliveries();
@@ -112,6 +115,7 @@ public static class HubHost
         app.MapAlerts();
         app.MapCases();
         app.MapDeliveries();
+        app.MapGrpcService<Hub.Server.Retention.RetentionService>();
         app.MapGrpcService<Hub.Server.Admin.AdminService>();
         // Reflection describes the API to signed-in callers only (the protos are public; probing is not).
         app.MapGrpcReflectionService();

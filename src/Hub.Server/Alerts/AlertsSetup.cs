@@ -11,12 +11,11 @@ public static class AlertsSetup
         services.AddFeed<AlertFeedKind, AlertEvent>()
             .AddBusConsumers<AlertPostedConsumer, AlertCountryFanOut, AlertCountryFanOutDefinition>()
             .AddBusConsumers<AlertChangedConsumer, AlertChangedCountryFanOut, AlertChangedCountryFanOutDefinition>()
-            .AddRetention();
+            .AddRetainedKind<AlertRetainedKind>();
 
     public static WebApplication MapAlerts(this WebApplication app)
     {
         app.MapGrpcService<SeizureAlertsService>();
-        app.MapGrpcService<RetentionService>();
         return app;
     }
 }

@@ -71,6 +71,10 @@ public sealed class CaseMessageRecord : IRevisableRecord
     public string WithdrawnByCountry { get; set; } = "";
     public string LegalBasis { get; set; } = "";
 
+    /// <summary>Kept by the centre until then; null: the retention period from <see cref="SentAtUtc"/>.</summary>
+    public DateTime? KeepUntilUtc { get; set; }
+    public string KeepReason { get; set; } = "";
+
     public IReadOnlyList<string> RecipientList => Recipients.Length == 0 ? [] : Recipients.Split(',');
 }
 
@@ -166,6 +170,7 @@ internal sealed class CaseConfigurations :
         b.Property(m => m.Language).HasMaxLength(8);
         b.Ignore(m => m.RecipientList);
         b.ConfigureRevisions();
+        b.Property(m => m.KeepReason).HasMaxLength(RecordRevisions.MaxReason);
         b.HasMany(m => m.Receipts).WithOne().HasForeignKey(r => r.MessageId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
     }

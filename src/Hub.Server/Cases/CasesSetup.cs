@@ -1,3 +1,4 @@
+using Hub.Server.Retention;
 using Hub.Contracts.V1;
 using Grpc.AspNetCore.Server;
 using Hub.Server.Limits;
@@ -12,7 +13,8 @@ public static class CasesSetup
     {
         grpc.AddServiceOptions<CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
         services.AddHostedService<OverdueRequestsTimer>();
-        return services.AddFeed<CaseFeedKind, CaseEvent>().AddBusConsumers<CaseEventLiveConsumer, CaseCountryFanOut, CaseCountryFanOutDefinition>();
+        return services.AddFeed<CaseFeedKind, CaseEvent>().AddBusConsumers<CaseEventLiveConsumer, CaseCountryFanOut, CaseCountryFanOutDefinition>()
+            .AddRetainedKind<MessageRetainedKind>();
     }
 
     public static WebApplication MapCases(this WebApplication app)

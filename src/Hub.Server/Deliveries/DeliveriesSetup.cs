@@ -1,3 +1,4 @@
+using Hub.Server.Retention;
 using Hub.Contracts.V1;
 using Hub.Server.Messaging;
 using Hub.Server.Records;
@@ -17,7 +18,8 @@ public static class DeliveriesSetup
             return new DeliveryWindows(options.HandoverWindow, options.PositionWindow);
         });
         services.AddHostedService<DeliveryDeadlinesTimer>();
-        return services.AddFeed<DeliveryFeedKind, DeliveryEvent>().AddBusConsumers<DeliveryEventLiveConsumer, DeliveryCountryFanOut, DeliveryCountryFanOutDefinition>();
+        return services.AddFeed<DeliveryFeedKind, DeliveryEvent>().AddBusConsumers<DeliveryEventLiveConsumer, DeliveryCountryFanOut, DeliveryCountryFanOutDefinition>()
+            .AddRetainedKind<DeliveryRetainedKind>();
     }
 
     public static WebApplication MapDeliveries(this WebApplication app)

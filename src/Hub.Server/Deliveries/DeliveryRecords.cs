@@ -26,6 +26,11 @@ public sealed class DeliveryRecord : IListedRow
     public required string DocumentJson { get; set; }
     /// <summary>Optimistic concurrency: two countries acting at once never lose an update.</summary>
     public long Version { get; set; }
+    /// <summary>Kept by the centre until then; null: the retention period from <see cref="CreatedAtUtc"/>.</summary>
+    public DateTime? KeepUntilUtc { get; set; }
+    public string KeepReason { get; set; } = "";
+    /// <summary>When retention purged its details.</summary>
+    public DateTime? PurgedAtUtc { get; set; }
 }
 
 /// <summary>The delivery event feed: each step as it was sent (proto3 JSON of <c>hub.v1.DeliveryEvent</c>).</summary>
@@ -44,6 +49,7 @@ internal sealed class DeliveryConfigurations : IEntityTypeConfiguration<Delivery
         b.Property(d => d.ListedCountries).HasColumnName("RouteCountries").HasMaxLength(200);
         b.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
         b.Property(d => d.Version).IsConcurrencyToken();
+        b.Property(d => d.KeepReason).HasMaxLength(RecordRevisions.MaxReason);
         b.HasIndex(d => new { d.State, d.HandoverDueAtUtc });
         b.HasIndex(d => new { d.State, d.PositionDueAtUtc });
     }

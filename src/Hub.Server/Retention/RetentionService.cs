@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
-using Hub.Server.Alerts;
 using Hub.Server.Audit;
 using Hub.Server.Data;
 using Hub.Server.ErrorHandling;
@@ -19,6 +18,7 @@ public sealed class RetentionService(
     GroupCommit writes,
     RecordPipeline pipeline,
     IOptions<RetentionOptions> options,
+    IEnumerable<IRetainedKind> kinds,
     [FromKeyedServices(RetentionOptions.ClockKey)] TimeProvider clock) : Contracts.V1.Retention.RetentionBase
 {
     public const int MaxPageSize = 200;
@@ -44,14 +44,18 @@ public sealed class RetentionService(
         var caller = CallerOf(context);
         Require(caller, "retention.list", readOnly: true);
         var settings = options.Value;
-        // Oldest stored first (the database cannot add the period to a date on every
-        // provider); the page is then ordered by review date.
-        var due = (await AlertRetention.DueBy(db, settings, clock.GetUtcNow().UtcDateTime).AsNoTracking()
-            .OrderBy(a => a.Sequence).Take(request.PageSize == 0 ? 50 : request.PageSize).ToListAsync(context.CancellationToken))
-            .OrderBy(a => AlertRetention.ReviewDue(a, settings)).ToList();
-        var holds = AlertRetention.Holds(db);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var limit = request.PageSize == 0 ? 50 : request.PageSize;
+        var holds = RetentionHolds.Read(db);
+        var due = new List<RetainedRecord>();
+        foreach (var kind in kinds)
+        {
+            due.AddRange((await kind.DueAsync(db, settings, now, limit, context.CancellationToken))
+                .Select(f => RetentionFacts.ToProto(f, kind.Review(settings), settings.Grace, holds.HeldBy(f))));
+        }
+        // Each kind's page is its oldest stored; together they are ordered by review date.
         var response = new ListDueForReviewResponse();
-        response.Records.AddRange(due.Select(a => AlertRetention.ToRetained(a, settings, holds.GetValueOrDefault(a.Id.ToString()) ?? [])));
+        response.Records.AddRange(due.OrderBy(r => r.ReviewDueAt.ToDateTime()).Take(limit));
         await writes.AuditAsync(new AuditEvent(caller, Channels.Grpc, "retention.list", AuditOutcomes.Allowed, Detail: $"{response.Records.Count} due"), context.CancellationToken);
         return response;
     }
@@ -59,7 +63,7 @@ public sealed class RetentionService(
     public override async Task<RetainedRecord> ExtendRetention(ExtendRetentionRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();
-        var id = Record(request.Kind, request.RecordId, errors);
+        var (kind, id) = Record(request.Kind, request.RecordId, errors);
         var now = clock.GetUtcNow();
         var keepUntil = Timestamps.Read(request.KeepUntil, "keep_until", errors, required: true);
         if (keepUntil is { } until && (until <= now || until > now + LongestExtension))
@@ -70,18 +74,18 @@ public sealed class RetentionService(
         errors.ThrowIfAny();
         var caller = CallerOf(context);
         Require(caller, "retention.extend");
-        return await pipeline.WriteAsync(caller, new ExtendAlertRetentionChange(id, keepUntil!.Value.UtcDateTime, request.Reason, options.Value), context.CancellationToken);
+        return await pipeline.WriteAsync(caller, new KeepRecordChange(kind!, id, keepUntil!.Value.UtcDateTime, request.Reason, options.Value), context.CancellationToken);
     }
 
     public override async Task<RetainedRecord> PurgeRecord(PurgeRecordRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();
-        var id = Record(request.Kind, request.RecordId, errors);
+        var (kind, id) = Record(request.Kind, request.RecordId, errors);
         RevisionFields.Reason(request.Reason, "reason", errors);
         errors.ThrowIfAny();
         var caller = CallerOf(context);
         Require(caller, "retention.purge");
-        return await pipeline.WriteAsync(caller, new PurgeAlertsChange([id], request.Reason, options.Value, null), context.CancellationToken);
+        return await pipeline.WriteAsync(caller, new PurgeRecordsChange(kind!, [id], request.Reason, options.Value, null), context.CancellationToken);
     }
 
     public override async Task<LegalHoldResponse> SetLegalHold(SetLegalHoldRequest request, ServerCallContext context)
@@ -98,9 +102,10 @@ public sealed class RetentionService(
         return await pipeline.WriteAsync(caller, new LegalHoldChange(caseId, request.Hold, request.Reason), context.CancellationToken);
     }
 
-    private static Guid Record(RetainedKind kind, string recordId, FieldErrors errors)
+    private (IRetainedKind? Kind, Guid Id) Record(RetainedKind kind, string recordId, FieldErrors errors)
     {
-        if (kind != RetainedKind.Alert)
+        var found = kinds.FirstOrDefault(k => k.Kind == kind);
+        if (found is null)
         {
             errors.Add("kind", kind == RetainedKind.Unspecified ? "required" : $"unknown kind {(int)kind}");
         }
@@ -108,6 +113,6 @@ public sealed class RetentionService(
         {
             errors.Add("record_id", recordId.Length == 0 ? "required" : "must be a UUID");
         }
-        return id;
+        return (found, id);
     }
 }

@@ -174,4 +174,64 @@ public sealed class RetentionTests
             "a scheduled pass to purge the unkept alert", TimeSpan.FromSeconds(10));
         Assert.Null((await operatorAlerts.GetAlertAsync(new GetAlertRequest { Id = alert.Id }, cancellationToken: Ct)).Withdrawal);
     }
+
+    [Fact]
+    public async Task Case_messages_and_delivery_details_are_purged_everywhere_unless_their_case_is_held()
+    {
+        using var hub = new RetentionHub();
+        var cases = new Cases.CaseTestKit(hub);
+        var free = await cases.OpenAcceptedAsync("KAZ", "KGZ");
+        var held = await cases.OpenAcceptedAsync("KAZ", "KGZ");
+        var kaz = await cases.AsAsync("liaison.kaz");
+        var rfi = Cases.CaseTestKit.Rfi(free.Id, "KGZ");
+        rfi.Attachments.Add(Cases.CaseTestKit.Pdf());
+        var message = await kaz.PostMessageAsync(rfi, cancellationToken: Ct);
+        var keptMessage = await kaz.PostMessageAsync(Cases.CaseTestKit.Rfi(held.Id, "KGZ"), cancellationToken: Ct);
+        var deliveries = new Deliveries.DeliveryTestKit(hub);
+        var proposal = Deliveries.DeliveryTestKit.Route("KAZ", "KGZ");
+        var delivery = await (await deliveries.AsAsync("KAZ")).ProposeAsync(proposal, cancellationToken: Ct);
+        var heldProposal = Deliveries.DeliveryTestKit.Route("KAZ", "KGZ");
+        heldProposal.CaseId = held.Id;
+        var heldDelivery = await (await deliveries.AsAsync("KAZ")).ProposeAsync(heldProposal, cancellationToken: Ct);
+        var retention = new Contracts.V1.Retention.RetentionClient(hub.CreateGrpcChannel(await hub.PersonTokenAsync("operator")));
+        await retention.SetLegalHoldAsync(new SetLegalHoldRequest { CaseId = held.Id, Hold = true, Reason = "appeal pending" }, cancellationToken: Ct);
+
+        hub.Clock.Advance(Review + TimeSpan.FromDays(1));
+        var due = (await retention.ListDueForReviewAsync(new() { PageSize = 200 }, cancellationToken: Ct)).Records;
+        Assert.Contains(due, r => r.Kind == RetainedKind.CaseMessage && r.RecordId == message.Id && r.PurgeAt is not null);
+        Assert.Contains(due, r => r.Kind == RetainedKind.Delivery && r.RecordId == delivery.Id && r.PurgeAt is not null);
+        Assert.Equal(held.Id, Assert.Single(Assert.Single(due, r => r.RecordId == keptMessage.Id).HeldByCases));
+        Assert.Equal(held.Id, Assert.Single(Assert.Single(due, r => r.RecordId == heldDelivery.Id).HeldByCases));
+
+        hub.Clock.Advance(Grace);
+        var kgzCases = await cases.AsAsync("liaison.kgz");
+        await Eventually.UntilAsync(async () => (await kgzCases.GetMessageAsync(new MessageRef { MessageId = message.Id }, cancellationToken: Ct)).Withdrawal is not null,
+            "the message purged on schedule", TimeSpan.FromSeconds(10));
+        var purged = await kaz.GetMessageAsync(new MessageRef { MessageId = message.Id }, cancellationToken: Ct);
+        Assert.Equal(WithdrawalCause.Retention, purged.Withdrawal.Cause);
+        Assert.Equal("", purged.Body);
+        Assert.Empty(purged.Attachments);
+        Assert.NotEqual("", (await kaz.GetMessageAsync(new MessageRef { MessageId = keptMessage.Id }, cancellationToken: Ct)).Body);
+        // The case events the hub keeps no longer hold the text, nor does the search index.
+        var payloads = await hub.WithDbAsync(db => db.Set<Hub.Server.Cases.CaseEventRecord>().AsNoTracking()
+            .Where(e => e.CaseId == Guid.Parse(free.Id)).Select(e => e.PayloadJson).ToListAsync(Ct));
+        Assert.DoesNotContain(payloads, p => p.Contains("01KG123ABC", StringComparison.Ordinal));
+        Assert.DoesNotContain((await kaz.SearchMessagesAsync(new SearchMessagesRequest { Query = "01KG123ABC" }, cancellationToken: Ct)).Messages, m => m.Id == message.Id);
+
+        var kgzDeliveries = await deliveries.AsAsync("KGZ");
+        await Eventually.UntilAsync(async () => (await kgzDeliveries.GetAsync(new DeliveryRef { DeliveryId = delivery.Id }, cancellationToken: Ct)).Withdrawal is not null,
+            "the delivery's details purged on schedule", TimeSpan.FromSeconds(10));
+        var emptied = await (await deliveries.AsAsync("KAZ")).GetAsync(new DeliveryRef { DeliveryId = delivery.Id }, cancellationToken: Ct);
+        Assert.Equal(WithdrawalCause.Retention, emptied.Withdrawal.Cause);
+        Assert.Equal("", emptied.Suspects);
+        Assert.Empty(emptied.Consignment);
+        Assert.Equal(2, emptied.Legs.Count);
+        var steps = await hub.WithDbAsync(db => db.Set<Hub.Server.Deliveries.DeliveryEventRecord>().AsNoTracking()
+            .Where(e => e.DeliveryId == Guid.Parse(delivery.Id)).Select(e => e.PayloadJson).ToListAsync(Ct));
+        Assert.DoesNotContain(steps, p => p.Contains("dried apricots", StringComparison.Ordinal));
+        Assert.NotEqual("", (await (await deliveries.AsAsync("KAZ")).GetAsync(new DeliveryRef { DeliveryId = heldDelivery.Id }, cancellationToken: Ct)).Suspects);
+
+        var verified = await hub.VerifyAuditAsync();
+        Assert.True(verified.Intact, string.Join("; ", verified.Problems));
+    }
 }

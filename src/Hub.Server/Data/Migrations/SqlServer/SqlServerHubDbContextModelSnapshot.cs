@@ -425,6 +425,14 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<string>("KeepReason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime?>("KeepUntilUtc")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -774,6 +782,14 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<string>("KeepReason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime?>("KeepUntilUtc")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("ListedCountries")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -784,6 +800,9 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasColumnType("datetime2");
 
                     b.Property<DateTime?>("PositionEscalatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
                         .HasColumnType("datetime2");
 
                     b.Property<string>("State")

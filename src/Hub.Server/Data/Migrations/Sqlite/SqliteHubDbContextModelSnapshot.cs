@@ -412,6 +412,14 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KeepReason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("KeepUntilUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -759,6 +767,14 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KeepReason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("KeepUntilUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ListedCountries")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -769,6 +785,9 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PositionEscalatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")
