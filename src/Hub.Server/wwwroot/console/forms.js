@@ -1,6 +1,7 @@
 // The seizure alert form a liaison officer fills in, to post an alert or to correct one of
 // the country's own. The hub validates; its errors are shown next to the fields they name.
 
+import { correctionMode, fillAlertForm } from './alert-correction.js';
 import * as api from './api.js';
 import { countryName, MEMBERS, OBSERVER_ORGANISATIONS, OBSERVER_STATES } from './countries.js';
 import { $, $all, h, replaceChildren } from './dom.js';
@@ -25,7 +26,7 @@ const TRANSPORT_MODES = [
 
 // --- seizure alert ---------------------------------------------------------------------------
 
-export function createAlertForm({ store, user }) {
+export function createAlertForm({ store, user, onCorrected }) {
   const form = $('#post-alert');
   const items = $('#pa-items');
   const result = $('#post-result');
@@ -187,6 +188,30 @@ export function createAlertForm({ store, user }) {
     return { alert, problems };
   }
 
+  const correction = correctionMode(form);
+  $('#pa-correction-cancel').addEventListener('click', () => {
+    correction.end();
+    key = null;
+    clearErrors(form);
+    resetForm();
+  });
+
+  async function submitCorrection(alert) {
+    const target = correction.alert;
+    const response = await api.post(`/api/v1/alerts/${encodeURIComponent(target.id)}/corrections`, correction.request(alert, key));
+    const corrected = response.alert ?? {};
+    key = null;
+    if (corrected.id) {
+      store.addAlert(corrected, { live: false, type: 'alert.corrected' });
+    }
+    replaceChildren(result, ...sentence('alert.corrected', { version: corrected.version ?? '' }, corrected.id ?? '', 'post-result-id'));
+    result.dataset.alertId = corrected.id ?? '';
+    result.classList.add('ok');
+    correction.end();
+    resetForm();
+    onCorrected?.(corrected);
+  }
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (form.getAttribute('aria-busy') === 'true') {
@@ -204,6 +229,10 @@ export function createAlertForm({ store, user }) {
     key ??= api.newKey();
     setBusy(form, true);
     try {
+      if (correction.alert) {
+        await submitCorrection(alert);
+        return;
+      }
       const response = await api.post('/api/v1/alerts', { idempotencyKey: key, alert });
       const posted = response.alert ?? {};
       key = null;
@@ -231,6 +260,7 @@ export function createAlertForm({ store, user }) {
       $all('[name=addressedCountries]:checked', form).map((box) => box.value));
     [...items.children].forEach((row, i) => renderItem(row, i));
     toggles();
+    correction.relabel();
   });
 
   const zoneHint = () => {
@@ -241,5 +271,17 @@ export function createAlertForm({ store, user }) {
   addItem();
   form.seizedAt.value = localInputValue(new Date());
   toggles();
-  return { resetForm };
+  return {
+    resetForm,
+    /** Turns the form into the correction of `alert`, filled with what it says now. */
+    correct(alert) {
+      clearErrors(form);
+      result.textContent = '';
+      key = null;
+      correction.start(alert);
+      fillAlertForm(form, alert.content ?? {}, { clearItems: () => replaceChildren(items), addItem });
+      toggles();
+      form.correctionReason.focus();
+    },
+  };
 }
