@@ -45,7 +45,7 @@ public sealed class RetentionService(
         Require(caller, "retention.list", readOnly: true);
         var settings = options.Value;
         var due = await AlertRetention.DueBy(db, settings, clock.GetUtcNow().UtcDateTime).AsNoTracking()
-            .OrderBy(a => a.KeepUntilUtc ?? a.ReceivedAtUtc + settings.AlertReview).Take(request.PageSize == 0 ? 50 : request.PageSize).ToListAsync(context.CancellationToken);
+            .OrderBy(a => a.KeepUntilUtc ?? a.ReceivedAtUtc.AddSeconds(settings.AlertReview.TotalSeconds)).Take(request.PageSize == 0 ? 50 : request.PageSize).ToListAsync(context.CancellationToken);
         var holds = AlertRetention.Holds(db);
         var response = new ListDueForReviewResponse();
         response.Records.AddRange(due.Select(a => AlertRetention.ToRetained(a, settings, holds.GetValueOrDefault(a.Id.ToString()) ?? [])));
