@@ -51,14 +51,21 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         return null!;
     }
 
-    /// <summary>A person's console in a fresh browser context, signed in and connected to the live feed.</summary>
-    public async Task<IPage> SignInAsync(HubProcess node, string userName)
+    /// <summary>
+    /// A person's console in a fresh browser context, signed in and connected to the live feed;
+    /// <paramref name="prepare"/> runs before the console is opened (to route its traffic).
+    /// </summary>
+    public async Task<IPage> SignInAsync(HubProcess node, string userName, Func<IPage, Task>? prepare = null)
     {
         var context = await Require().NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, Locale = "en-GB", TimezoneId = "Asia/Almaty" });
         var page = await context.NewPageAsync();
         // The browser's own console, in the test output: the first place to look when a step fails.
         page.Console += (_, message) => TestContext.Current.TestOutputHelper?.WriteLine($"[{userName} console] {message.Type}: {message.Text}");
         page.PageError += (_, error) => TestContext.Current.TestOutputHelper?.WriteLine($"[{userName} page error] {error}");
+        if (prepare is not null)
+        {
+            await prepare(page);
+        }
         await page.GotoAsync(new Uri(node.WebAddress, "/console/").ToString());
         await page.Locator("#username").FillAsync(userName);
         await page.Locator("#password").FillAsync(TestAuth.DevelopmentPassword);

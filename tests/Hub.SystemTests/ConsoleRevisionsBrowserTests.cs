@@ -1,5 +1,6 @@
 using Hub.Client;
 using Hub.Contracts.V1;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Hub.SystemTests;
@@ -100,6 +101,43 @@ public sealed class ConsoleRevisionsBrowserTests(Broker broker) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_reconnect_the_console_catches_up_with_corrections_and_withdrawals_it_missed()
+    {
+        Browser.Require();
+        await using var node = await HubProcess.StartAsync(broker.HubUri);
+        IWebSocketRoute? feedSocket = null;
+        var kyrgyz = await Browser.SignInAsync(node, "liaison.kgz", page => page.RouteWebSocketAsync(new Regex("/hubs/feed"), socket =>
+        {
+            feedSocket = socket;
+            socket.ConnectToServer();
+        }));
+        var kazakh = Alerts(node, await node.AgencyTokenAsync("KAZ"));
+        var corrected = (await kazakh.PostAlertAsync(SampleAlerts.HeroinAtKorday("KAZ"), cancellationToken: Ct)).Alert;
+        var withdrawn = (await kazakh.PostAlertAsync(SampleAlerts.HeroinAtKorday("KAZ"), cancellationToken: Ct)).Alert;
+        await Assertions.Expect(FeedItem(kyrgyz, withdrawn.Id)).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(FeedItem(kyrgyz, corrected.Id)).ToBeVisibleAsync(new() { Timeout = Wait });
+
+        // The live connection drops and cannot come back (every negotiation fails) while the
+        // alerts change: only the catch-up after the reconnect can bring the changes.
+        await kyrgyz.RouteAsync("**/hubs/feed/negotiate**", route => route.AbortAsync());
+        Assert.NotNull(feedSocket);
+        await feedSocket.CloseAsync();
+        await Assertions.Expect(kyrgyz.Locator("[data-testid=connection]")).Not.ToHaveAttributeAsync("data-state", "connected", new() { Timeout = Wait });
+        var content = corrected.Content.Clone();
+        content.Summary = "Corrected while the Kyrgyz console was offline.";
+        await kazakh.CorrectAlertAsync(new CorrectAlertRequest { AlertId = corrected.Id, ExpectedVersion = corrected.Version, Reason = "Weighed again", Alert = content }, cancellationToken: Ct);
+        await kazakh.WithdrawAlertAsync(new WithdrawAlertRequest { AlertId = withdrawn.Id, Reason = "Posted by mistake" }, cancellationToken: Ct);
+
+        await kyrgyz.UnrouteAllAsync();
+        await ConsoleBrowser.WaitConnectedAsync(kyrgyz);
+        await Assertions.Expect(FeedItem(kyrgyz, corrected.Id).Locator("[data-testid=badge-corrected]")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(FeedItem(kyrgyz, corrected.Id)).ToContainTextAsync("while the Kyrgyz console was offline");
+        await Assertions.Expect(FeedItem(kyrgyz, withdrawn.Id).Locator("[data-testid=badge-withdrawn]")).ToBeVisibleAsync(new() { Timeout = Wait });
+        await Assertions.Expect(FeedItem(kyrgyz, withdrawn.Id)).ToContainTextAsync("Posted by mistake");
+        await Assertions.Expect(FeedItem(kyrgyz, withdrawn.Id).Locator(".item-summary")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task The_originator_corrects_its_alert_in_the_console_sees_its_history_and_withdraws_it()
     {
         Browser.Require();
@@ -137,6 +175,7 @@ public sealed class ConsoleRevisionsBrowserTests(Broker broker) : IAsyncLifetime
         await Assertions.Expect(versions.First).ToContainTextAsync("Weighed again at the laboratory");
         await Assertions.Expect(versions.First).ToContainTextAsync("14.2 kg Heroin");
         await Assertions.Expect(versions.Last).ToContainTextAsync("12.4 kg Heroin");
+        await Assertions.Expect(officer.Locator("[data-testid=history-dialog]")).Not.ToContainTextAsync("null");
         await officer.ScreenshotAsync(new() { Path = ConsoleBrowser.ScreenshotPath("history.png") });
         await officer.Locator("[data-testid=dialog-close]").ClickAsync();
 

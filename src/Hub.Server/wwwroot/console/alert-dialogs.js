@@ -160,8 +160,7 @@ export function createAlertDialogs({ store, user }) {
     open('history-dialog', t('revision.history.title'), status);
     try {
       const answer = await api.get(`/api/v1/alerts/${encodeURIComponent(alert.id)}/history`);
-      replaceChildren(status);
-      status.after(...renderHistory(answer));
+      status.replaceWith(...renderHistory(answer).filter(Boolean));
     } catch (error) {
       status.classList.add('field-error');
       status.textContent = t('revision.history.failed', { error: error.message });
