@@ -257,6 +257,7 @@ public sealed class ConsoleRevisionsBrowserTests(Broker broker) : IAsyncLifetime
         await Assertions.Expect(purgedItem).ToContainTextAsync("KAZ");
 
         await keptItem.Locator("[data-testid=retention-extend]").ClickAsync();
+        await operatorPage.ScreenshotAsync(new() { Path = ConsoleBrowser.ScreenshotPath("retention.png") });
         var extend = keptItem.Locator("form[data-testid=retention-extend-form]");
         await extend.Locator("[name=keepUntil]").FillAsync(DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         // No reason: refused, next to the field.

@@ -33,7 +33,7 @@ export function createRetentionView({ user }) {
       [t('retention.storedAt'), record.storedAt],
       [t('retention.reviewDueAt'), record.reviewDueAt],
       [t('retention.purgeAt'), record.purgeAt],
-    ].filter(([, value]) => value).map(([label, value]) => h('span', {}, `${label}: `, timeElement(value)));
+    ].filter(([, value]) => value).flatMap(([label, value], index) => [index ? ' · ' : '', h('span', {}, `${label}: `, timeElement(value))]);
   }
 
   function actionForm(record, kind) {
