@@ -86,6 +86,11 @@ public sealed class ConsoleRevisionsBrowserTests(Broker broker) : IAsyncLifetime
         await Assertions.Expect(kgzItem).ToContainTextAsync("The source must be protected");
         await Assertions.Expect(kyrgyz.Locator("body")).Not.ToContainTextAsync("melons from Osh");
         await kyrgyz.ScreenshotAsync(new() { Path = ConsoleBrowser.ScreenshotPath("feed-withdrawn.png") });
+        await kyrgyz.Locator("select#language").SelectOptionAsync("ru");
+        await Assertions.Expect(kgzItem.Locator("[data-testid=badge-withdrawn]")).ToHaveTextAsync("отозвано");
+        await Assertions.Expect(kgzItem.Locator("[data-testid=badge-corrected]")).ToHaveTextAsync("исправлено (в3)");
+        await Assertions.Expect(kgzItem.Locator("[data-testid=withdrawal]")).ToContainTextAsync("Отозвано: отправителем");
+        await kyrgyz.Locator("select#language").SelectOptionAsync("en");
         await kyrgyz.Locator("[data-testid=nav-map]").ClickAsync();
         await Assertions.Expect(kyrgyz.Locator($"[data-testid=alert-marker][data-alert-id='{alert.Id}']")).ToHaveCountAsync(0);
 
