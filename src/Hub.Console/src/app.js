@@ -1,6 +1,7 @@
 // The console's entry point: signs in, then wires the live feed to the views, the tabs,
 // the unread counts and the cues.
 
+import { createAlertDialogs } from './alert-dialogs.js';
 import * as auth from './auth.js';
 import { announce, banner, beep, setSound, soundEnabled } from './cues.js';
 import { MEMBERS } from './countries.js';
@@ -8,13 +9,15 @@ import { createDeliveriesView } from './deliveries-view.js';
 import { $, $all, h, replaceChildren } from './dom.js';
 import { createFeedView, isImmediate } from './feed-view.js';
 import { hasCoordinates, rolesText, whoLabel } from './format.js';
-import { createAlertForm, createMessageForm } from './forms.js';
+import { createAlertForm } from './forms.js';
+import { createMessageForm } from './message-form.js';
 import { applyI18n, language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { connectLive } from './live.js';
 import { createMapView } from './map-view.js';
+import { canReviewRetention, createRetentionView } from './retention-view.js';
 import { isEscalation, Store } from './store.js';
 
-const VIEWS = ['feed', 'map', 'deliveries', 'post-alert', 'case-message'];
+const ALL_VIEWS = ['feed', 'map', 'deliveries', 'post-alert', 'case-message', 'retention'];
 const POSTER_ROLES = ['liaison_officer', 'agency_system'];
 
 function showFatal(message) {
@@ -69,16 +72,45 @@ function start() {
   showUser();
   onLanguageChange(showUser);
 
+  // Only the centre reviews retention: elsewhere the tab and its view are not there at all.
+  const VIEWS = ALL_VIEWS.filter((view) => view !== 'retention' || canReviewRetention(user));
+  if (!VIEWS.includes('retention')) {
+    $('#tab-retention').remove();
+    $('#view-retention').remove();
+  }
+
   const store = new Store();
   const tabs = $all('[role=tab]');
   const unread = Object.fromEntries(VIEWS.map((view) => [view, 0]));
   let active = null;
 
-  const feed = createFeedView({ store, user });
+  const dialogs = createAlertDialogs({ store, user });
+  let alertForm = null;
+  const feed = createFeedView({
+    store,
+    user,
+    alertActions: {
+      correct(alert) {
+        activate('post-alert');
+        alertForm.correct?.(alert);
+      },
+      release: dialogs.release,
+      withdraw: dialogs.withdraw,
+      history: dialogs.history,
+    },
+  });
   const map = createMapView({ store });
   createDeliveriesView({ store });
-  createAlertForm({ store, user });
+  alertForm = createAlertForm({
+    store,
+    user,
+    onCorrected(alert) {
+      activate('feed');
+      feed.show('alert:' + alert.id);
+    },
+  });
   createMessageForm({ store, user });
+  const retention = VIEWS.includes('retention') ? createRetentionView({ user }) : null;
 
   // --- tabs --------------------------------------------------------------------------
 
@@ -120,6 +152,9 @@ function start() {
     renderBadge(view);
     if (view === 'map') {
       map.render();
+    }
+    if (view === 'retention') {
+      retention.load();
     }
     if (location.hash !== '#' + view) {
       history.replaceState(null, '', '#' + view);
@@ -163,6 +198,10 @@ function start() {
   }
 
   store.on('entry', ({ entry, isNew, live }) => {
+    if (!isNew && live && entry.kind === 'alert' && entry.type !== 'alert.posted') {
+      announce(t('revision.announce.' + entry.type, { country: entry.data.content?.reportingCountry ?? '' }));
+      return;
+    }
     if (!isNew || !live || entry.own) {
       return;
     }

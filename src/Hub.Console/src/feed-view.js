@@ -1,6 +1,7 @@
 // The live feed: everything received, newest first, with filters. Each entry's element is
 // kept and only rebuilt when the entry changes, so that focus and scrolling stay put.
 
+import { revisionActions, revisionBadges, revisionNotes } from './alert-revisions.js';
 import * as api from './api.js';
 import { countryName, MEMBERS, OBSERVER_ORGANISATIONS, OBSERVER_STATES, CENTRE } from './countries.js';
 import { $, h, replaceChildren } from './dom.js';
@@ -69,7 +70,7 @@ export function holderOf(delivery) {
   return holding?.country ?? legs[delivery.currentLeg ?? 0]?.country ?? '';
 }
 
-export function createFeedView({ store, user, onEntryShown }) {
+export function createFeedView({ store, user, onEntryShown, alertActions }) {
   const list = $('#feed');
   const empty = $('#feed-empty');
   const count = $('#feed-count');
@@ -138,12 +139,13 @@ export function createFeedView({ store, user, onEntryShown }) {
       content.transportMode ? `${t('feed.transport')}: ${enumLabel(content.transportMode)}` : '',
     ].filter(Boolean).join(' · ');
     return h('li', {
-      class: ['feed-item', entry.fresh && 'fresh'],
+      class: ['feed-item', entry.fresh && 'fresh', alert.withdrawal && 'withdrawn'],
       id: 'entry-' + cssId(entry.key),
       tabindex: '-1',
       dataset: {
         testid: 'feed-item', kind: 'alert', alertId: alert.id, country: content.reportingCountry ?? '',
         sequence: entry.sequence, handling: content.handlingCode ?? '', distribution: content.distribution ?? '',
+        version: alert.version ?? 1, eventType: entry.type, withdrawn: alert.withdrawal?.cause ?? null,
       },
     },
     h('div', { class: 'item-head' },
@@ -152,16 +154,19 @@ export function createFeedView({ store, user, onEntryShown }) {
       entry.fresh ? h('span', { class: 'badge new' }, t('feed.new')) : null,
       handlingBadge(content.handlingCode),
       distributionBadge(content.distribution),
+      revisionBadges(alert),
       h('span', { class: 'muted' }, t('feed.sequence', { sequence: entry.sequence })),
       timeElement(alert.receivedAt)),
-    h('p', { class: 'item-title' }, itemsText(content.items)),
+    alert.content ? h('p', { class: 'item-title' }, itemsText(content.items)) : null,
+    revisionNotes(alert),
     meta ? h('p', { class: 'item-meta' }, meta) : null,
     details ? h('p', { class: 'item-meta' }, details) : null,
     content.distribution === 'DISTRIBUTION_ADDRESSED' && content.addressedCountries?.length
       ? h('p', { class: 'item-meta' }, t('feed.addressedTo', { countries: countriesText(content.addressedCountries) }))
       : null,
     content.handlingRestrictions ? h('p', { class: 'item-meta' }, t('feed.restrictions', { text: content.handlingRestrictions })) : null,
-    content.summary ? h('p', { class: 'item-summary' }, content.summary) : null);
+    content.summary ? h('p', { class: 'item-summary' }, content.summary) : null,
+    revisionActions(alert, user, alertActions));
   }
 
   function receiptList(message) {

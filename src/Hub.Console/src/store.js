@@ -108,7 +108,10 @@ export class Store {
 
   // --- alerts ---------------------------------------------------------------------------
 
-  /** An `alertPosted` push: { eventId, sequence, alert }. */
+  /**
+   * An `alertPosted` push: { eventId, sequence, alert, type, reason }. `sequence` is the
+   * event's place in the feed; the alert keeps the place of its posting.
+   */
   addAlertEvent(message, { live }) {
     if (!message?.alert?.id) {
       return;
@@ -119,20 +122,30 @@ export class Store {
       }
       this.seenEvents.add(message.eventId);
     }
-    this.addAlert(message.alert, { live, sequence: message.sequence });
+    this.addAlert(message.alert, { live, sequence: message.sequence, type: message.type || 'alert.posted' });
   }
 
-  addAlert(alert, { live, sequence }) {
+  /**
+   * Adds an alert, or replaces the one held when this is a later state of it: every push and
+   * list carries the alert as it is now for this reader, so a correction, a release change
+   * or a withdrawal simply takes the old copy's place in the feed.
+   */
+  addAlert(alert, { live, sequence, type }) {
     const key = 'alert:' + alert.id;
     const number = seq(alert.sequence ?? sequence);
     this.lastAlertSequence = Math.max(this.lastAlertSequence, number);
-    if (this.entries.has(key)) {
+    const existing = this.entries.get(key);
+    if (existing) {
+      if (!isLaterState(alert, existing.data)) {
+        return;
+      }
+      this.put({ ...existing, type: type ?? revisionType(alert), data: alert }, live);
       return;
     }
     this.put({
       key,
       kind: 'alert',
-      type: 'alert.posted',
+      type: type ?? revisionType(alert),
       id: alert.id,
       sequence: number,
       at: time(alert.receivedAt, Date.now()),
@@ -291,15 +304,26 @@ export class Store {
     ]);
   }
 
+  /**
+   * After a reconnect, pages back past the oldest alert held: alerts posted meanwhile are
+   * new, and older ones may have been corrected or withdrawn meanwhile (addAlert replaces
+   * those whose version or withdrawal changed and ignores the rest).
+   */
   async catchUpAlerts(after, live) {
+    const oldestHeld = this.alerts().reduce((oldest, alert) => Math.min(oldest, seq(alert.sequence)), Infinity);
     let pageToken = '';
     for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
-      const response = await api.get('/api/v1/alerts' + api.query({ pageSize: after === null ? INITIAL_ALERTS : PAGE_SIZE, pageToken }));
+      const response = await api.get('/api/v1/alerts' + api.query({
+        pageSize: after === null ? INITIAL_ALERTS : PAGE_SIZE, pageToken, includeWithdrawn: true,
+      }));
       const alerts = response.alerts ?? [];
       let reached = after === null;
       for (const alert of alerts) {
         if (after !== null && seq(alert.sequence) <= after) {
-          reached = true;
+          if (this.entries.has('alert:' + alert.id)) {
+            this.addAlert(alert, { live });
+          }
+          reached = reached || seq(alert.sequence) <= oldestHeld;
           continue;
         }
         this.addAlert(alert, { live });
@@ -349,6 +373,27 @@ export class Store {
       }
     }
   }
+}
+
+/** The feed type an alert's state stands for, when no push said which event made it. */
+function revisionType(alert) {
+  return alert.withdrawal ? 'alert.withdrawn' : alert.corrected ? 'alert.corrected' : 'alert.posted';
+}
+
+/**
+ * Whether `alert` is a later state than `held`. A withdrawal does not raise the version, so at
+ * the same version the withdrawn state wins; an older answer never undoes a newer push.
+ */
+export function isLaterState(alert, held) {
+  const version = seq(alert.version);
+  const heldVersion = seq(held.version);
+  if (version !== heldVersion) {
+    return version > heldVersion;
+  }
+  if (alert.withdrawal) {
+    return !held.withdrawal || alert.withdrawal.cause !== held.withdrawal.cause || Boolean(alert.content) !== Boolean(held.content);
+  }
+  return !held.withdrawal && (Boolean(alert.content) !== Boolean(held.content) || alert.versionAt !== held.versionAt);
 }
 
 export function compareEntries(a, b) {

@@ -2,6 +2,8 @@
 // the choice is kept in localStorage and sets <html lang>. Dates are shown in the browser's
 // time zone.
 
+import * as revisions from './i18n-revisions.js';
+
 const STORAGE_KEY = 'hub.console.language';
 export const LANGUAGES = ['en', 'ru'];
 
@@ -550,6 +552,11 @@ const descriptions = {
     DISTRIBUTION_MEMBERS_AND_OBSERVERS: 'Все государства-члены и наблюдатели',
   },
 };
+
+Object.assign(en, revisions.en);
+Object.assign(ru, revisions.ru);
+Object.assign(enums.en, revisions.enums.en);
+Object.assign(enums.ru, revisions.enums.ru);
 
 const dictionaries = { en, ru };
 let current = initialLanguage();

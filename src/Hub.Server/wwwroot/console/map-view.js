@@ -3,6 +3,7 @@
 // coordinates; the route of each active controlled delivery through its countries, the
 // current leg highlighted. The list beside it is the keyboard and screen-reader way in.
 
+import { revisionBadges, revisionNotes } from './alert-revisions.js';
 import { alpha3OfNumeric, countryName, MEMBERS, statusOf } from './countries.js';
 import { $, h, replaceChildren, s } from './dom.js';
 import { countryBadge, hasCoordinates, itemsText, timeElement } from './format.js';
@@ -167,7 +168,8 @@ export function createMapView({ store }) {
     const content = entry.data.content ?? {};
     replaceChildren(target,
       h('h2', {}, t('map.selected')),
-      h('p', {}, countryBadge(content.reportingCountry), ' ', itemsText(content.items)),
+      h('p', {}, countryBadge(content.reportingCountry), ' ', itemsText(content.items), ' ', revisionBadges(entry.data)),
+      revisionNotes(entry.data),
       h('p', { class: 'muted' }, [content.location?.place, content.location?.borderCrossingPoint].filter(Boolean).join(' · ')),
       h('p', { class: 'muted' }, timeElement(entry.data.receivedAt)),
       content.summary ? h('p', {}, content.summary) : null);
@@ -175,7 +177,8 @@ export function createMapView({ store }) {
 
   function drawAlerts() {
     const alerts = store.sorted().filter((entry) => entry.kind === 'alert');
-    const placed = alerts.filter((entry) => hasCoordinates(entry.data.content?.location?.coordinates));
+    // A withdrawn alert leaves the map, even for those who may still read it.
+    const placed = alerts.filter((entry) => !entry.data.withdrawal && hasCoordinates(entry.data.content?.location?.coordinates));
     const seen = new Set();
     // Oldest first, so that the newest marker is drawn on top.
     for (const entry of [...placed].reverse()) {
@@ -295,6 +298,9 @@ export function createMapView({ store }) {
   store.on('entry', ({ entry }) => {
     if (entry.kind === 'alert') {
       schedule();
+      if (entry.id === selected) {
+        select(selected);
+      }
     }
   });
   store.on('removed', schedule);
