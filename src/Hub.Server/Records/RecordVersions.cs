@@ -47,12 +47,19 @@ public static class RecordRevisions
 {
     public const int MaxReason = 1000;
     public const int MaxLegalBasis = 200;
+    public const int MaxVersions = 100;
 
     public static bool IsWithdrawn(this IRevisableRecord record) => record.WithdrawalCause != WithdrawalCause.Unspecified;
 
     /// <summary>Keeps the current version as superseded and makes the next one, by the caller, for the reason.</summary>
     public static void Supersede(this IRevisableRecord record, RecordContext context, string recordType, string recordId, DateTime storedAtUtc, string currentContentJson, string reason)
     {
+        // Every version is kept: a bound keeps one record from growing the table without end.
+        if (record.Version >= MaxVersions)
+        {
+            throw ErrorHandling.HubException.FailedPrecondition("expected_version",
+                $"the record has {MaxVersions} versions, the most kept: withdraw it and post it anew", recordType, recordId);
+        }
         context.Db.Add(new RecordVersionRow
         {
             RecordType = recordType,

@@ -217,6 +217,20 @@ public sealed class AlertRevisionTests(HubFactory hub) : IClassFixture<HubFactor
         Assert.NotNull(await uzb.GetAlertAsync(new GetAlertRequest { Id = alert.Id }, cancellationToken: Ct));
     }
 
+    [Fact]
+    public async Task A_record_keeps_at_most_100_versions()
+    {
+        var (kaz, alert) = await PostAsync();
+        for (var version = 1; version < 100; version++)
+        {
+            alert = (await kaz.CorrectAlertAsync(Correction(alert, 10 + version, version: version), cancellationToken: Ct)).Alert;
+        }
+        Assert.Equal(100, alert.Version);
+        var full = await Assert.ThrowsAsync<RpcException>(() => kaz.CorrectAlertAsync(Correction(alert, 5), cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, full.StatusCode);
+        Assert.Contains("100 versions", full.Status.Detail);
+    }
+
     /// <summary>A country's agency replays the alert feed from 0 and keeps what concerns <paramref name="alert"/>.</summary>
     private async Task<List<AlertEvent>> ReplayAsync(string country, SeizureAlert alert)
     {
