@@ -12,7 +12,7 @@ namespace Hub.Server.Messaging;
 public sealed record FeedAnnouncement<TEvent>(Guid EventId, long Sequence, TEvent Event, string CountryEventType, DateTimeOffset OccurredAt);
 
 /// <summary>A feed kind whose events travel on the bus as <typeparamref name="TMessage"/>.</summary>
-public interface IAnnouncedFeed<in TMessage, TEvent> : IFeedKind<TEvent> where TEvent : IMessage
+public interface IAnnouncedFeed<in TMessage, TEvent> : IFeedKind<TEvent> where TEvent : class, IMessage
 {
     FeedAnnouncement<TEvent> Read(TMessage message);
 
@@ -24,7 +24,7 @@ public interface IAnnouncedFeed<in TMessage, TEvent> : IFeedKind<TEvent> where T
 public abstract class LiveFeedConsumer<TKind, TMessage, TEvent>(LivePushes pushes, TKind kind, NodeFeed<FeedItem<TEvent>> feed) : IConsumer<TMessage>
     where TKind : IAnnouncedFeed<TMessage, TEvent>
     where TMessage : class
-    where TEvent : IMessage
+    where TEvent : class, IMessage
 {
     public async Task Consume(ConsumeContext<TMessage> context)
     {
@@ -42,7 +42,7 @@ public abstract class CountryFanOutConsumer<TKind, TMessage, TEvent>(
     CountryQueues queues, AccessPolicy policy, GroupCommit writes, HubDbContext db, TKind kind, TimeProvider clock) : IConsumer<TMessage>
     where TKind : IAnnouncedFeed<TMessage, TEvent>
     where TMessage : class
-    where TEvent : IMessage
+    where TEvent : class, IMessage
 {
     public async Task Consume(ConsumeContext<TMessage> context)
     {

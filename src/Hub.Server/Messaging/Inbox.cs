@@ -61,7 +61,7 @@ public static class CountryFanOuts
     public static async Task DeliverOnceAsync<TEvent>(
         HubDbContext db, CountryQueues queues, GroupCommit writes, Access.AccessPolicy policy, TimeProvider clock,
         Records.IFeedKind<TEvent> kind, TEvent liveEvent, Func<TEvent, CountryEvent> countryEvent, CancellationToken ct)
-        where TEvent : Google.Protobuf.IMessage
+        where TEvent : class, Google.Protobuf.IMessage
     {
         var consumer = kind.Name + "-country-fanout";
         var item = (await kind.ResolveAsync(db, [liveEvent], ct))[0];
@@ -76,7 +76,7 @@ public static class CountryFanOuts
         {
             if (!rendered.TryGetValue(sight, out var message))
             {
-                rendered[sight] = message = countryEvent(kind.Project(item, sight));
+                rendered[sight] = message = countryEvent(item.For(kind, sight));
             }
             await queues.SendAsync(country, message, ct);
         }

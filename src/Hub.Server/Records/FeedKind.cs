@@ -11,8 +11,16 @@ namespace Hub.Server.Records;
 /// </summary>
 /// <param name="Scope">The record the event belongs to (a case's or a delivery's id), for watchers of one record.</param>
 public sealed record FeedItem<TEvent>(long Sequence, Guid EventId, TEvent Event, RecordAccess Access, string RecordType, string RecordId, string? Scope)
-    : ISightedItem
+    : ISightedItem where TEvent : class, IMessage
 {
+    // One rendering per sight, shared by every stream and push this node sends the item to
+    // (a thousand watchers do not parse the record a thousand times). A race renders twice,
+    // alike.
+    private readonly TEvent?[] _rendered = new TEvent?[Enum.GetValues<Sight>().Length];
+
+    /// <summary>The event as a recipient with <paramref name="sight"/> receives it, rendered once by <paramref name="kind"/>.</summary>
+    public TEvent For(IFeedKind<TEvent> kind, Sight sight) => _rendered[(int)sight] ??= kind.Project(this, sight);
+
     /// <summary>For a release change: the record's access before it, so that those who lost it hear so.</summary>
     public RecordAccess? Prior { get; init; }
 
@@ -45,7 +53,7 @@ public sealed record FeedQuery(Caller Caller, long After, long UpTo, string? Sco
 /// events and how to learn the current access of the records they concern. Replay, live
 /// pushes, streams, SignalR and the country queues are the shared mechanisms that use it.
 /// </summary>
-public interface IFeedKind<TEvent> where TEvent : IMessage
+public interface IFeedKind<TEvent> where TEvent : class, IMessage
 {
     /// <summary>The feed's name in the audit trail (<c>alert</c> → <c>alert.watch</c>, <c>alert.push</c>).</summary>
     string Name { get; }

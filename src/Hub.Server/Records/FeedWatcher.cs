@@ -20,7 +20,7 @@ public sealed class FeedWatcher(HubDbContext db, AccessPolicy policy, StreamSlot
     public const int PageSize = 200;
 
     public async Task WatchAsync<TEvent>(IFeedKind<TEvent> kind, NodeFeed<FeedItem<TEvent>> live, long after, string? scope,
-        IServerStreamWriter<TEvent> stream, ServerCallContext context) where TEvent : IMessage
+        IServerStreamWriter<TEvent> stream, ServerCallContext context) where TEvent : class, IMessage
     {
         var caller = Caller.From(context.GetHttpContext().User);
         using var slot = slots.AcquireStream(caller);
@@ -77,7 +77,7 @@ public sealed class FeedWatcher(HubDbContext db, AccessPolicy policy, StreamSlot
     }
 
     private async Task ReplayAsync<TEvent>(IFeedKind<TEvent> kind, Caller caller, string? scope, Progress progress, long upTo,
-        IServerStreamWriter<TEvent> stream, CancellationToken ct) where TEvent : IMessage
+        IServerStreamWriter<TEvent> stream, CancellationToken ct) where TEvent : class, IMessage
     {
         while (true)
         {
@@ -101,13 +101,13 @@ public sealed class FeedWatcher(HubDbContext db, AccessPolicy policy, StreamSlot
     }
 
     private async Task SendAsync<TEvent>(IFeedKind<TEvent> kind, Caller caller, string? scope, FeedItem<TEvent> item, Progress progress, IServerStreamWriter<TEvent> stream, CancellationToken ct)
-        where TEvent : IMessage
+        where TEvent : class, IMessage
     {
         // The decision of this moment: the caller's account and country status as they are
         // now, the record's access as it was read just now.
         if ((scope is null || scope == item.Scope) && policy.SightOf(caller, item) is var sight and not Sight.None)
         {
-            await stream.WriteAsync(kind.Project(item, sight), ct);
+            await stream.WriteAsync(item.For(kind, sight), ct);
             progress.Delivered(item.Sequence);
         }
     }

@@ -45,7 +45,7 @@ public sealed partial class LivePushes(
 
     /// <summary>Queues one event received from the bus (once: redeliveries are dropped by event id).</summary>
     public ValueTask EnqueueAsync<TEvent>(IFeedKind<TEvent> kind, NodeFeed<FeedItem<TEvent>> feed, Guid eventId, TEvent liveEvent, CancellationToken ct)
-        where TEvent : IMessage
+        where TEvent : class, IMessage
     {
         if (!_seen.TryAdd(eventId))
         {
@@ -143,7 +143,7 @@ public sealed partial class LivePushes(
     }
 
     private sealed class Pending<TEvent>(IFeedKind<TEvent> kind, NodeFeed<FeedItem<TEvent>> feed, TEvent liveEvent) : IPending
-        where TEvent : IMessage
+        where TEvent : class, IMessage
     {
         private FeedItem<TEvent>? _item;
 
@@ -178,7 +178,7 @@ public sealed partial class LivePushes(
                 // the event that way, rendered once for all of them.
                 foreach (var sight in policy.FeedGroupSights(item).GroupBy(g => g.Sight))
                 {
-                    await hub.Clients.Groups([.. sight.Select(g => g.Group)]).SendAsync(kind.SignalRMethod, kind.SignalRPayload(item, kind.Project(item, sight.Key)), ct);
+                    await hub.Clients.Groups([.. sight.Select(g => g.Group)]).SendAsync(kind.SignalRMethod, kind.SignalRPayload(item, item.For(kind, sight.Key)), ct);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

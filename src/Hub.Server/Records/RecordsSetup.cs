@@ -18,7 +18,7 @@ public static class RecordsSetup
     /// <summary>A feed kind and this node's live feed of it, for streams to subscribe to.</summary>
     public static IServiceCollection AddFeed<TKind, TEvent>(this IServiceCollection services)
         where TKind : class, IFeedKind<TEvent>
-        where TEvent : Google.Protobuf.IMessage
+        where TEvent : class, Google.Protobuf.IMessage
     {
         services.AddSingleton<TKind>();
         services.AddSingleton(sp => new NodeFeed<FeedItem<TEvent>>(sp.GetRequiredService<IOptions<StreamLimits>>().Value.WatcherBuffer));
