@@ -5,12 +5,14 @@ import { createAlertDialogs } from './alert-dialogs.js';
 import * as auth from './auth.js';
 import { announce, banner, beep, setSound, soundEnabled } from './cues.js';
 import { MEMBERS } from './countries.js';
+import { createDeliveryDialogs } from './delivery-revisions.js';
 import { createDeliveriesView } from './deliveries-view.js';
 import { $, $all, h, replaceChildren } from './dom.js';
 import { createFeedView, isImmediate } from './feed-view.js';
 import { hasCoordinates, rolesText, whoLabel } from './format.js';
 import { createAlertForm } from './forms.js';
 import { createMessageForm } from './message-form.js';
+import { createMessageDialogs } from './message-revisions.js';
 import { applyI18n, language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { connectLive } from './live.js';
 import { createMapView } from './map-view.js';
@@ -98,9 +100,10 @@ function start() {
       withdraw: dialogs.withdraw,
       history: dialogs.history,
     },
+    messageActions: createMessageDialogs({ store, user }),
   });
   const map = createMapView({ store });
-  createDeliveriesView({ store });
+  createDeliveriesView({ store, user, actions: createDeliveryDialogs({ store, user }) });
   alertForm = createAlertForm({
     store,
     user,
@@ -200,6 +203,10 @@ function start() {
   store.on('entry', ({ entry, isNew, live }) => {
     if (!isNew && live && entry.kind === 'alert' && entry.type !== 'alert.posted') {
       announce(t('revision.announce.' + entry.type, { country: entry.data.content?.reportingCountry ?? '' }));
+      return;
+    }
+    if (!isNew && live && entry.key.startsWith('msg:') && entry.type.startsWith('message.') && entry.type !== 'message.posted') {
+      announce(t('revision.announce.' + entry.type, { country: entry.data.message?.senderCountry ?? '' }));
       return;
     }
     if (!isNew || !live || entry.own) {

@@ -1,7 +1,10 @@
 // The controlled-delivery tracker: each operation's legs, who holds surveillance now, the
-// time left to the next expected handover, and the escalations raised.
+// time left to the next expected handover, the escalations raised, and what became of its
+// details (corrected, withdrawn).
 
+import { detailsRevision, revisionBadges, revisionNotes } from './alert-revisions.js';
 import { countryName } from './countries.js';
+import { deliveryActions, detailsWithheld } from './delivery-revisions.js';
 import { $, h, replaceChildren } from './dom.js';
 import { countryBadge, handlingBadge, itemsText, stateBadge, timeElement } from './format.js';
 import { enumLabel, formatDateTime, formatDuration, language, onLanguageChange, t } from './i18n.js';
@@ -34,7 +37,7 @@ function countdownText(deadline, now) {
     : t('deliveries.overdueBy', { duration: formatDuration(-left) });
 }
 
-export function createDeliveriesView({ store }) {
+export function createDeliveriesView({ store, user, actions }) {
   const container = $('#deliveries');
   let scheduled = null;
 
@@ -63,15 +66,22 @@ export function createDeliveriesView({ store }) {
     const last = (delivery.positions ?? []).at(-1);
     const titleId = 'delivery-title-' + delivery.id;
     const now = Date.now();
+    const revision = detailsRevision(delivery);
     return h('article', {
       class: ['delivery', escalations.length && 'escalated'],
-      dataset: { testid: 'delivery', deliveryId: delivery.id, state: delivery.state ?? '', holder, escalated: escalations.length ? 'true' : null },
+      dataset: {
+        testid: 'delivery', deliveryId: delivery.id, state: delivery.state ?? '', holder, escalated: escalations.length ? 'true' : null,
+        version: delivery.detailsVersion ?? 1, withdrawn: delivery.withdrawal?.cause ?? null,
+      },
       'aria-labelledby': titleId,
     },
-    h('h2', { id: titleId }, delivery.title ?? delivery.id, stateBadge(delivery.state), handlingBadge(delivery.handlingCode),
+    h('h2', { id: titleId }, delivery.title || delivery.id, stateBadge(delivery.state), handlingBadge(delivery.handlingCode),
+      revisionBadges(revision),
       escalations.length ? h('span', { class: 'badge escalated' }, t('delivery.event.' + escalations.at(-1).type)) : null),
     h('p', { class: 'muted' }, t('deliveries.initiatedBy', { country: '' }), countryBadge(delivery.initiatingCountry),
       delivery.consignment?.length ? ` · ${t('deliveries.consignment')}: ${itemsText(delivery.consignment)}` : ''),
+    delivery.suspects ? h('p', { class: 'muted', dataset: { testid: 'suspects' } }, t('revision.delivery.suspectsLine', { text: delivery.suspects })) : null,
+    revisionNotes(revision, { withheld: detailsWithheld(delivery), withheldKey: 'revision.delivery.noContent' }),
     h('div', { class: 'delivery-status' },
       h('p', { dataset: { testid: 'holder' } }, holder
         ? h('strong', {}, t('deliveries.holder', { country: `${countryName(holder, language())} (${holder})` }))
@@ -100,7 +110,8 @@ export function createDeliveriesView({ store }) {
       ? [`${last.country}: ${last.text ?? ''} `, timeElement(last.reportedAt)]
       : t('deliveries.noPosition')),
     delivery.abortReason ? h('p', {}, t('deliveries.abortReason', { reason: delivery.abortReason })) : null,
-    delivery.seizureAlertId ? h('p', {}, t('deliveries.seizureAlert', { id: delivery.seizureAlertId })) : null);
+    delivery.seizureAlertId ? h('p', {}, t('deliveries.seizureAlert', { id: delivery.seizureAlertId })) : null,
+    deliveryActions(delivery, user, actions));
   }
 
   function render() {

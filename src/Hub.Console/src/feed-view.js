@@ -1,7 +1,7 @@
 // The live feed: everything received, newest first, with filters. Each entry's element is
 // kept and only rebuilt when the entry changes, so that focus and scrolling stay put.
 
-import { revisionActions, revisionBadges, revisionNotes } from './alert-revisions.js';
+import { detailsRevision, revisionActions, revisionBadges, revisionNotes } from './alert-revisions.js';
 import * as api from './api.js';
 import { countryName, MEMBERS, OBSERVER_ORGANISATIONS, OBSERVER_STATES, CENTRE } from './countries.js';
 import { $, h, replaceChildren } from './dom.js';
@@ -10,6 +10,7 @@ import {
   stateBadge, timeElement,
 } from './format.js';
 import { enumLabel, formatDateTime, formatNumber, language, onLanguageChange, t } from './i18n.js';
+import { isWithheld, messageActions as messageButtons } from './message-revisions.js';
 import { isEscalation } from './store.js';
 
 export const SUBSTANCES = [
@@ -70,7 +71,7 @@ export function holderOf(delivery) {
   return holding?.country ?? legs[delivery.currentLeg ?? 0]?.country ?? '';
 }
 
-export function createFeedView({ store, user, onEntryShown, alertActions }) {
+export function createFeedView({ store, user, onEntryShown, alertActions, messageActions }) {
   const list = $('#feed');
   const empty = $('#feed-empty');
   const count = $('#feed-count');
@@ -229,13 +230,14 @@ export function createFeedView({ store, user, onEntryShown, alertActions }) {
       message.overdue ? t('feed.overdue') : '',
     ].filter(Boolean).join(' · ');
     return h('li', {
-      class: ['feed-item', entry.fresh && 'fresh', message.priority === 'MESSAGE_PRIORITY_IMMEDIATE' && 'immediate', entry.flash && 'flash'],
+      class: ['feed-item', entry.fresh && 'fresh', message.priority === 'MESSAGE_PRIORITY_IMMEDIATE' && 'immediate', entry.flash && 'flash', message.withdrawal && 'withdrawn'],
       id: 'entry-' + cssId(entry.key),
       tabindex: '-1',
       dataset: {
         testid: 'feed-item', kind: 'case', eventType: entry.type, caseId: message.caseId || event.caseId,
         messageId: message.id, country: message.senderCountry ?? '', priority: message.priority ?? '',
         sequence: entry.sequence, handling: message.handlingCode ?? '', distribution: message.distribution ?? '',
+        version: message.version ?? 1, withdrawn: message.withdrawal?.cause ?? null,
       },
     },
     h('div', { class: 'item-head' },
@@ -245,15 +247,18 @@ export function createFeedView({ store, user, onEntryShown, alertActions }) {
       priorityBadge(message.priority),
       handlingBadge(message.handlingCode),
       distributionBadge(message.distribution),
+      revisionBadges(message),
       timeElement(message.sentAt)),
-    h('p', { class: 'item-title', lang: message.language || null }, message.subject ?? ''),
+    message.subject ? h('p', { class: 'item-title', lang: message.language || null }, message.subject) : null,
+    revisionNotes(message, { withheld: isWithheld(message), withheldKey: 'revision.message.noContent' }),
     meta ? h('p', { class: 'item-meta' }, meta) : null,
     state ? h('p', { class: 'item-meta' }, h('strong', {}, state)) : null,
     body.length > BODY_PREVIEW
       ? h('details', {}, h('summary', {}, body.slice(0, 160) + '…'), h('p', { class: 'item-summary', lang: message.language || null }, body))
       : body ? h('p', { class: 'item-summary', lang: message.language || null }, body) : null,
     receiptList(message),
-    receiptActions(entry, message));
+    receiptActions(entry, message),
+    messageButtons(message, user, messageActions));
   }
 
   function renderCaseEvent(entry) {
@@ -310,8 +315,9 @@ export function createFeedView({ store, user, onEntryShown, alertActions }) {
       escalation ? h('span', { class: 'badge escalated' }, t('delivery.event.' + event.type)) : null,
       stateBadge(delivery.state),
       handlingBadge(delivery.handlingCode),
+      revisionBadges(detailsRevision(delivery)),
       timeElement(new Date(entry.at))),
-    h('p', { class: 'item-title' }, delivery.title ?? ''),
+    delivery.title ? h('p', { class: 'item-title' }, delivery.title) : null,
     h('p', { class: 'item-meta' }, [
       `${t('feed.route')}: ${routeText(delivery)}`,
       holder ? t('feed.holding', { country: holder }) : '',

@@ -3,8 +3,8 @@
 // list is fetched when the view is opened: it changes by the day, not by the second.
 
 import * as api from './api.js';
-import { changeForm, field, reasonField } from './alert-dialogs.js';
 import { withdrawalText, isOperator } from './alert-revisions.js';
+import { changeForm, field, reasonField } from './revision-dialogs.js';
 import { CENTRE } from './countries.js';
 import { $, h, replaceChildren } from './dom.js';
 import { countriesText, countryBadge, timeElement } from './format.js';

@@ -23,6 +23,15 @@ const time = (value, fallback) => {
   return Number.isNaN(ms) ? fallback : ms;
 };
 
+// Case events that carry a message and stand for that message's one feed entry.
+const MESSAGE_REVISIONS = new Set(['message.corrected', 'message.withdrawn']);
+const MESSAGE_ENTRY_EVENTS = new Set(['message.posted', 'receipt.changed', ...MESSAGE_REVISIONS]);
+const DETAILS_REVISIONS = new Set(['details.corrected', 'withdrawn']);
+const DETAILS_FIELDS = [
+  'title', 'consignment', 'identifiers', 'suspects', 'handlingCode', 'detailsVersion', 'corrected', 'detailsReason', 'detailsAt',
+  'detailsBy', 'withdrawal',
+];
+
 export function isEscalation(type) {
   return ESCALATIONS.has(type);
 }
@@ -173,7 +182,7 @@ export class Store {
       this.emit('cases', this.cases);
     }
     const message = event.message;
-    if (message?.id && (event.type === 'message.posted' || event.type === 'receipt.changed')) {
+    if (message?.id && MESSAGE_ENTRY_EVENTS.has(event.type)) {
       this.addMessage(message, { live, type: event.type, caseId: event.caseId });
       return;
     }
@@ -195,9 +204,9 @@ export class Store {
   addMessage(message, { live, type = 'message.posted', caseId }) {
     this.lastCaseSequence = Math.max(this.lastCaseSequence, seq(message.sequence));
     const key = 'msg:' + message.id;
-    const existing = this.entries.get(key);
-    if (existing) {
-      this.put({ ...existing, data: { ...existing.data, message } }, false);
+    if (this.entries.has(key)) {
+      const revision = MESSAGE_REVISIONS.has(type);
+      this.reviseMessage(message, { type: revision ? type : undefined, live: revision && live });
       return;
     }
     this.put({
@@ -213,9 +222,27 @@ export class Store {
   }
 
   updateMessage(message) {
+    this.reviseMessage(message);
+  }
+
+  /**
+   * Replaces the message held with `message` unless it is an older state: every event and
+   * list carries the message as it is now for this reader, but an answer may arrive after a
+   * push that moved it on. The other case events that showed it (forwards, overdue replies)
+   * are brought up to date too, so that a withdrawn text lingers nowhere.
+   */
+  reviseMessage(message, { type, live = false } = {}) {
     const existing = this.entries.get('msg:' + message.id);
+    if (existing && !isLaterMessage(message, existing.data.message)) {
+      return;
+    }
     if (existing) {
-      this.put({ ...existing, data: { ...existing.data, message } }, false);
+      this.put({ ...existing, type: type ?? existing.type, data: { ...existing.data, message } }, live);
+    }
+    for (const entry of [...this.entries.values()]) {
+      if (entry.key.startsWith('case:') && entry.data.message?.id === message.id && entry.data.message !== message) {
+        this.put({ ...entry, data: { ...entry.data, message } }, false);
+      }
     }
   }
 
@@ -247,6 +274,9 @@ export class Store {
     if (!known || number >= known.sequence) {
       this.deliveries.set(id, { delivery: event.delivery, sequence: number, touched: ++this.touch });
     }
+    if (DETAILS_REVISIONS.has(event.type)) {
+      this.reviseDeliveryEvents(event.delivery);
+    }
     if (isEscalation(event.type)) {
       const list = this.escalations.get(id) ?? [];
       list.push({ type: event.type, at: Date.now(), eventId: event.eventId });
@@ -262,6 +292,31 @@ export class Store {
       at: Date.now(),
       data: event,
     }, live);
+  }
+
+  /** A delivery as a correction or withdrawal answered it; never undoes a newer push. */
+  reviseDelivery(delivery) {
+    const known = this.deliveries.get(delivery?.id);
+    if (!known || !isLaterDetails(delivery, known.delivery)) {
+      return;
+    }
+    this.deliveries.set(delivery.id, { delivery, sequence: known.sequence, touched: ++this.touch });
+    this.reviseDeliveryEvents(delivery);
+    this.emit('deliveries', this.deliveries);
+  }
+
+  /**
+   * The earlier steps in the feed keep their state and positions but take the details as
+   * they are now: a correction shows everywhere, and withdrawn details stay nowhere.
+   */
+  reviseDeliveryEvents(delivery) {
+    for (const entry of [...this.entries.values()]) {
+      const held = entry.kind === 'delivery' ? entry.data.delivery : null;
+      if (held?.id === delivery.id && held !== delivery && isLaterDetails(delivery, held)) {
+        const details = Object.fromEntries(DETAILS_FIELDS.map((name) => [name, delivery[name]]));
+        this.put({ ...entry, data: { ...entry.data, delivery: { ...held, ...details } } }, false);
+      }
+    }
   }
 
   /** The answer of GET /api/v1/deliveries; never overwrites what a newer push brought. */
@@ -343,7 +398,8 @@ export class Store {
     const messages = [];
     await runLimited(wanted, 4, async (item) => {
       try {
-        const list = await api.get(`/api/v1/cases/${encodeURIComponent(item.id)}/messages`);
+        // Withdrawn ones too: a message held may have been withdrawn while the console was away.
+        const list = await api.get(`/api/v1/cases/${encodeURIComponent(item.id)}/messages` + api.query({ includeWithdrawn: true }));
         for (const message of list.messages ?? []) {
           messages.push(message);
         }
@@ -394,6 +450,29 @@ export function isLaterState(alert, held) {
     return !held.withdrawal || alert.withdrawal.cause !== held.withdrawal.cause || Boolean(alert.content) !== Boolean(held.content);
   }
   return !held.withdrawal && (Boolean(alert.content) !== Boolean(held.content) || alert.versionAt !== held.versionAt);
+}
+
+/**
+ * Whether `message` is not older than `held`: a lower version never wins, nor does an
+ * unwithdrawn copy over a withdrawn one; at the same state receipts may still have moved.
+ */
+export function isLaterMessage(message, held) {
+  const version = seq(message.version || 1);
+  const heldVersion = seq(held?.version || 1);
+  if (version !== heldVersion) {
+    return version > heldVersion;
+  }
+  return Boolean(message.withdrawal) || !held?.withdrawal;
+}
+
+/** The same for a delivery's details (detailsVersion, withdrawal). */
+export function isLaterDetails(delivery, held) {
+  const version = seq(delivery.detailsVersion || 1);
+  const heldVersion = seq(held?.detailsVersion || 1);
+  if (version !== heldVersion) {
+    return version > heldVersion;
+  }
+  return Boolean(delivery.withdrawal) || !held?.withdrawal;
 }
 
 export function compareEntries(a, b) {

@@ -1,6 +1,8 @@
-// What every view shows of an alert's later life: that it was corrected (and why), that it
+// What every view shows of a record's later life: that it was corrected (and why), that it
 // was withdrawn (by whom, when, why), and the buttons its originator and the centre have to
-// change it. A withdrawn alert often comes without content; nothing here needs it.
+// change it. Alerts and case messages name their fields alike (version, versionAt,
+// versionReason, withdrawal); a delivery's details are mapped onto those names. A withdrawn
+// record often comes without content; nothing here needs it.
 
 import { CENTRE } from './countries.js';
 import { h } from './dom.js';
@@ -29,15 +31,15 @@ export function withdrawalText(withdrawal) {
   return parts.filter(Boolean).join(' — ');
 }
 
-export function correctionText(alert) {
+export function correctionText(record) {
   return t('revision.correctedAt', {
-    version: alert.version ?? 1,
-    when: alert.versionAt ? formatDateTime(alert.versionAt) : '',
-    reason: alert.versionReason ?? '',
+    version: record.version ?? 1,
+    when: record.versionAt ? formatDateTime(record.versionAt) : '',
+    reason: record.versionReason ?? '',
   });
 }
 
-/** The "corrected (vN)" and "withdrawn" badges; none for an alert as first posted. */
+/** The "corrected (vN)" and "withdrawn" badges; none for a record as first made. */
 export function revisionBadges(alert) {
   return [
     alert.corrected
@@ -57,13 +59,37 @@ export function revisionBadges(alert) {
   ];
 }
 
-/** The lines under an alert saying what became of it. */
-export function revisionNotes(alert) {
+/** A delivery's details revision under the names alerts and messages use. */
+export function detailsRevision(delivery) {
+  return {
+    corrected: delivery.corrected,
+    version: delivery.detailsVersion,
+    versionAt: delivery.detailsAt,
+    versionReason: delivery.detailsReason,
+    withdrawal: delivery.withdrawal,
+  };
+}
+
+/**
+ * The lines under a record saying what became of it; `withheld` says its content did not
+ * come (an alert's is then missing, a message's subject and body empty).
+ */
+export function revisionNotes(record, { withheld = !record.content, withheldKey = 'revision.noContent' } = {}) {
   return [
-    alert.withdrawal ? h('p', { class: 'item-meta revision withdrawn', dataset: { testid: 'withdrawal' } }, withdrawalText(alert.withdrawal)) : null,
-    !alert.content ? h('p', { class: 'item-meta muted', dataset: { testid: 'content-withheld' } }, t('revision.noContent')) : null,
-    alert.corrected && !alert.withdrawal ? h('p', { class: 'item-meta revision' }, correctionText(alert)) : null,
+    record.withdrawal ? h('p', { class: 'item-meta revision withdrawn', dataset: { testid: 'withdrawal' } }, withdrawalText(record.withdrawal)) : null,
+    withheld ? h('p', { class: 'item-meta muted', dataset: { testid: 'content-withheld' } }, t(withheldKey)) : null,
+    record.corrected && !record.withdrawal ? h('p', { class: 'item-meta revision' }, correctionText(record)) : null,
   ];
+}
+
+/** One change button; `dataset` names the record it acts on. */
+export function actionButton(testid, key, onclick, dataset = {}) {
+  return h('button', { type: 'button', class: 'secondary', dataset: { testid, ...dataset }, onclick }, t(key));
+}
+
+export function actionBar(buttons) {
+  const shown = buttons.filter(Boolean);
+  return shown.length ? h('div', { class: 'item-actions' }, shown) : null;
 }
 
 /**
@@ -77,18 +103,12 @@ export function revisionActions(alert, user, actions) {
   const cause = alert.withdrawal?.cause;
   const open = !alert.withdrawal;
   const mine = isOriginator(user, alert);
-  const button = (testid, key, action) => h('button', {
-    type: 'button',
-    class: 'secondary',
-    dataset: { testid, alertId: alert.id },
-    onclick: () => action(alert),
-  }, t(key));
-  const buttons = [
+  const button = (testid, key, action) => actionButton(testid, key, () => action(alert), { alertId: alert.id });
+  return actionBar([
     open && mine ? button('alert-correct', 'revision.action.correct', actions.correct) : null,
     open && mine ? button('alert-release', 'revision.action.release', actions.release) : null,
     open && (mine || isOperator(user)) ? button('alert-withdraw', 'revision.action.withdraw', actions.withdraw) : null,
     // A country that lost the alert is told so, and no more: the hub would not answer.
     cause !== 'WITHDRAWAL_CAUSE_NO_LONGER_RELEASED' ? button('alert-history', 'revision.action.history', actions.history) : null,
-  ].filter(Boolean);
-  return buttons.length ? h('div', { class: 'item-actions' }, buttons) : null;
+  ]);
 }
