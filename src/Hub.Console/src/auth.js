@@ -288,7 +288,10 @@ export function user() {
   };
 }
 
-/** Forgets the tokens and ends the hub's sign-in session. */
+/**
+ * Forgets the tokens and ends the hub's sign-in session: the hub's end-session page asks
+ * for the click that signs out (a GET alone never does, so no other site can).
+ */
 export function signOut() {
   clearTimeout(refreshTimer);
   writeTokens(null);
