@@ -73,7 +73,8 @@ internal sealed class FeedCapture : IAsyncDisposable
                     seen[eventId] = sequence;
                 }
             }
-            catch (Exception ex) when (_stop.IsCancellationRequested && ex is RpcException or OperationCanceledException)
+            // A call disposed under a read may end it with the client's own ObjectDisposedException.
+            catch (Exception ex) when (_stop.IsCancellationRequested && ex is RpcException or OperationCanceledException or ObjectDisposedException)
             {
             }
         }));
