@@ -252,7 +252,7 @@ public sealed class ConsoleRevisionsBrowserTests(Broker broker) : IAsyncLifetime
         var kazakh = Alerts(node, await node.AgencyTokenAsync("KAZ"));
         var kept = (await kazakh.PostAlertAsync(SampleAlerts.HeroinAtKorday("KAZ"), cancellationToken: Ct)).Alert;
         var purged = (await kazakh.PostAlertAsync(SampleAlerts.HeroinAtKorday("KAZ"), cancellationToken: Ct)).Alert;
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        await ConsoleLegalHoldBrowserTests.DueAsync(node, purged.Id);
 
         var operatorPage = await Browser.SignInAsync(node, "operator");
         await operatorPage.Locator("[data-testid=nav-retention]").ClickAsync();

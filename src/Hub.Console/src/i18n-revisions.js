@@ -86,6 +86,15 @@ export const en = {
   'retention.purge': 'Purge',
   'retention.purge.warning': 'The content is deleted everywhere and cannot be brought back; only the fact that the record existed remains.',
   'retention.purge.submit': 'Purge now',
+  'legalHold.heading': 'Legal hold on a case',
+  'legalHold.intro': 'While a case is held, nothing linked to it — its messages, its controlled deliveries, the alerts it links — is purged.',
+  'legalHold.caseId': 'Case id',
+  'legalHold.action': 'Action',
+  'legalHold.put': 'Put under hold',
+  'legalHold.lift': 'Lift the hold',
+  'legalHold.submit': 'Apply',
+  'legalHold.held': 'Case {caseId} is held; {alerts} linked alerts are kept with its messages and deliveries.',
+  'legalHold.lifted': 'The hold on case {caseId} is lifted.',
 };
 
 export const ru = {
@@ -172,6 +181,15 @@ export const ru = {
   'retention.purge': 'Удалить',
   'retention.purge.warning': 'Содержание удаляется везде без возможности восстановления; остаётся только факт существования записи.',
   'retention.purge.submit': 'Удалить сейчас',
+  'legalHold.heading': 'Правовое удержание дела',
+  'legalHold.intro': 'Пока дело удерживается, ничего связанного с ним — его сообщения, контролируемые поставки, связанные сигналы — не удаляется.',
+  'legalHold.caseId': 'Идентификатор дела',
+  'legalHold.action': 'Действие',
+  'legalHold.put': 'Поставить на удержание',
+  'legalHold.lift': 'Снять удержание',
+  'legalHold.submit': 'Применить',
+  'legalHold.held': 'Дело {caseId} удерживается; {alerts} связанных сигналов сохраняются вместе с его сообщениями и поставками.',
+  'legalHold.lifted': 'Удержание дела {caseId} снято.',
 };
 
 export const enums = {

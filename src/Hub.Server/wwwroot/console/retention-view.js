@@ -9,6 +9,7 @@ import { CENTRE } from './countries.js';
 import { $, h, replaceChildren } from './dom.js';
 import { countriesText, countryBadge, timeElement } from './format.js';
 import { enumLabel, onLanguageChange, t } from './i18n.js';
+import { renderLegalHold } from './legal-hold.js';
 
 const PAGE_SIZE = 50;
 
@@ -105,6 +106,14 @@ export function createRetentionView({ user }) {
   }
 
   $('#retention-reload').addEventListener('click', () => load());
+  const holdSlot = $('#retention-hold');
+  const renderHold = () => {
+    if (isOperator(user)) {
+      renderLegalHold(holdSlot, () => load());
+    }
+  };
+  renderHold();
   onLanguageChange(render);
+  onLanguageChange(renderHold);
   return { load };
 }
