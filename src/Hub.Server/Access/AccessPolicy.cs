@@ -221,6 +221,19 @@ public sealed class AccessPolicy(AccessDirectory directory)
         return Decision.Allow;
     }
 
+    /// <summary>
+    /// Who may withdraw a record: its originator's officers and systems, or the centre's
+    /// operators (who must also state a legal basis). Analysts read, they do not withdraw.
+    /// </summary>
+    public Decision CanWithdraw(Caller caller, string originator)
+    {
+        if (!caller.IsCentreStaff)
+        {
+            return CanActFor(caller, originator);
+        }
+        return IsActive(caller) && caller.Has(Roles.Operator) ? Decision.Allow : Decision.Deny("only the centre's operators withdraw another country's record");
+    }
+
     /// <summary>Retention decisions (extend, purge, legal hold): the centre's operators; its analysts may read the review list.</summary>
     public Decision CanManageRetention(Caller caller, bool readOnly = false) =>
         IsActive(caller) && caller.IsCentreStaff && (readOnly || caller.Has(Roles.Operator)) && !caller.Has(Roles.Admin) ? Decision.Allow

@@ -59,6 +59,7 @@ public sealed class AlertFeedKind(AccessPolicy policy) : IAnnouncedFeed<AlertPos
                 continue;
             }
             e.Reason = facts?.Reason ?? "";
+            e.OccurredAt ??= Timestamp.FromDateTime(DateTime.SpecifyKind(alert.ReceivedAtUtc, DateTimeKind.Utc));
             items.Add(new(e.Sequence, Guid.Parse(e.EventId), e, AlertMapping.AccessOf(alert), SeizureAlertsService.RecordType, e.Alert.Id, null)
             {
                 Prior = facts?.PriorDistribution is { } prior ? AlertMapping.AccessOf(alert.ReportingCountry, prior, facts.PriorAddressed ?? "") : null,
@@ -89,28 +90,30 @@ public sealed class AlertFeedKind(AccessPolicy policy) : IAnnouncedFeed<AlertPos
     public object SignalRPayload(FeedItem<AlertEvent> item, AlertEvent projected) =>
         new FeedAlertMessage(item.EventId, item.Sequence, ProtoJson.Element(projected.Alert), AlertMapping.CountryEventType(projected.Type), projected.Reason);
 
-    public FeedAnnouncement<AlertEvent> Read(AlertPosted message)
-    {
-        var occurred = ProtoJson.Parser.Parse<SeizureAlert>(message.AlertJson).ReceivedAt.ToDateTimeOffset();
-        return new(message.EventId, message.Sequence, Event(message.EventId, message.Sequence, message.AlertId, AlertEventTypes.Posted, occurred.UtcDateTime),
-            "alert.posted", occurred);
-    }
+    /// <summary>
+    /// A post, from the bus: its alert's JSON is not parsed here (every live event would pay
+    /// for it); the event is rendered from the stored alert, whose arrival is its time.
+    /// </summary>
+    public FeedAnnouncement<AlertEvent> Read(AlertPosted message) =>
+        new(message.EventId, message.Sequence, Event(message.EventId, message.Sequence, message.AlertId, AlertEventTypes.Posted, null),
+            "alert.posted", default);
 
     public FeedAnnouncement<AlertEvent> Read(AlertChanged message) =>
         new(message.EventId, message.Sequence, Event(message.EventId, message.Sequence, message.AlertId, message.Type, message.OccurredAt.UtcDateTime),
             "alert." + message.Type, message.OccurredAt);
 
     public CountryEvent ToCountryEvent(FeedAnnouncement<AlertEvent> announcement, AlertEvent projected) =>
-        new(CountryQueues.Schema, announcement.EventId, AlertMapping.CountryEventType(projected.Type), announcement.Sequence, announcement.OccurredAt,
+        new(CountryQueues.Schema, announcement.EventId, AlertMapping.CountryEventType(projected.Type), announcement.Sequence,
+            projected.OccurredAt?.ToDateTimeOffset() ?? announcement.OccurredAt,
             ProtoJson.Element(projected.Alert)) { Reason = projected.Reason.Length == 0 ? null : projected.Reason };
 
     /// <summary>An event as stored or announced, before it is rendered: the alert's id only.</summary>
-    private static AlertEvent Event(Guid eventId, long sequence, Guid alertId, string type, DateTime atUtc) => new()
+    private static AlertEvent Event(Guid eventId, long sequence, Guid alertId, string type, DateTime? atUtc) => new()
     {
         EventId = eventId.ToString(),
         Sequence = sequence,
         Type = AlertMapping.TypeOf(type),
-        OccurredAt = Timestamp.FromDateTime(DateTime.SpecifyKind(atUtc, DateTimeKind.Utc)),
+        OccurredAt = atUtc is { } at ? Timestamp.FromDateTime(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
         Alert = new SeizureAlert { Id = alertId.ToString() },
     };
 

@@ -118,36 +118,16 @@ internal sealed class WithdrawAlertChange(Caller caller, Guid alertId, int expec
 {
     public override Func<ChangeAlertResponse> Apply(RecordContext context)
     {
-        var byCentre = Caller.IsCentreStaff;
-        AlertRecord alert;
-        if (byCentre)
-        {
-            alert = context.Db.Set<AlertRecord>().Include(a => a.Items).FirstOrDefault(a => a.Id == AlertId)
-                ?? throw HubException.NotFound("alert_id", $"alert {AlertId}", RecordType, AlertId.ToString(), "no such alert").For(Action);
-            if (!Caller.Has(Roles.Operator))
-            {
-                throw HubException.Denied("only the centre's operators withdraw another country's alert", RecordType, AlertId.ToString()).For(Action);
-            }
-            if (legalBasis.Length == 0)
-            {
-                throw HubException.Invalid("legal_basis", "required when the centre withdraws an alert");
-            }
-        }
-        else
-        {
-            alert = OwnAlert(context);
-            if (legalBasis.Length > 0)
-            {
-                throw HubException.Invalid("legal_basis", "only the centre states a legal basis; the originator gives a reason");
-            }
-        }
+        var alert = context.Db.Set<AlertRecord>().Include(a => a.Items).FirstOrDefault(a => a.Id == AlertId)
+            ?? throw HubException.NotFound("alert_id", $"alert {AlertId}", RecordType, AlertId.ToString(), "no such alert").For(Action);
+        var cause = RecordRevisions.WithdrawerCause(context, alert.ReportingCountry, legalBasis, Action, RecordType, "alert_id", AlertId.ToString());
         RequireNotWithdrawn(alert);
         if (expectedVersion != 0)
         {
             RequireVersion(alert, expectedVersion);
         }
-        alert.Withdraw(context, byCentre ? WithdrawalCause.Centre : WithdrawalCause.Originator, reason, legalBasis);
+        alert.Withdraw(context, cause, reason, legalBasis);
         AlertFeedKind.Raise(context, alert, AlertEventTypes.Withdrawn, new AlertChangeFacts(alert.Version, reason));
-        return Answer(context, alert, $"version {alert.Version}; withdrawn by {(byCentre ? "the centre" : "the originator")}");
+        return Answer(context, alert, $"version {alert.Version}; withdrawn ({ProtoEnums.Name(cause)})");
     }
 }

@@ -84,34 +84,13 @@ internal sealed class WithdrawMessageChange(Caller caller, WithdrawMessageReques
 {
     public override Func<CaseMessage> Apply(RecordContext context)
     {
-        CaseMessageRecord message;
-        CaseRecord owner;
-        var byCentre = Caller.IsCentreStaff;
-        if (byCentre)
-        {
-            (message, owner) = VisibleMessage(context, MessageId);
-            if (!Caller.Has(Roles.Operator))
-            {
-                throw HubException.Denied("only the centre's operators withdraw another country's message", MessageType, MessageId.ToString()).For(Action);
-            }
-            if (request.LegalBasis.Length == 0)
-            {
-                throw HubException.Invalid("legal_basis", "required when the centre withdraws a message");
-            }
-        }
-        else
-        {
-            (message, owner) = OwnMessage(context);
-            if (request.LegalBasis.Length > 0)
-            {
-                throw HubException.Invalid("legal_basis", "only the centre states a legal basis; the sender gives a reason");
-            }
-        }
+        var (message, owner) = VisibleMessage(context, MessageId);
+        var cause = RecordRevisions.WithdrawerCause(context, message.SenderCountry, request.LegalBasis, Action, MessageType, "message_id", MessageId.ToString());
         RequireCurrent(message, request.ExpectedVersion);
-        message.Withdraw(context, byCentre ? WithdrawalCause.Centre : WithdrawalCause.Originator, request.Reason, request.LegalBasis);
+        message.Withdraw(context, cause, request.Reason, request.LegalBasis);
         // A withdrawn request awaits no reply: no escalation will be raised for it.
         message.AwaitingReply = false;
         CaseSearch.Remove(context.Db, message.Id);
-        return Changed(context, message, owner, "message.withdrawn", $"version {message.Version}; withdrawn by {(byCentre ? "the centre" : "the sender")}");
+        return Changed(context, message, owner, "message.withdrawn", $"version {message.Version}; withdrawn ({ProtoEnums.Name(cause)})");
     }
 }

@@ -12,7 +12,8 @@ namespace Hub.Server.Deliveries;
 /// </summary>
 internal sealed class DeliveryDetails(ControlledDelivery d) : IRevisableRecord
 {
-    public int Version { get => Math.Max(1, d.DetailsVersion); set => d.DetailsVersion = value; }
+    // "corrected" is the version above 1, kept with it in the one place the version changes.
+    public int Version { get => Math.Max(1, d.DetailsVersion); set => (d.DetailsVersion, d.Corrected) = (value, value > 1); }
     public DateTime? VersionAtUtc { get => d.DetailsAt?.ToDateTime(); set => d.DetailsAt = value is { } at ? Timestamp.FromDateTime(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null; }
     public string VersionBy { get => d.DetailsBy; set => d.DetailsBy = value; }
     public string VersionReason { get => d.DetailsReason; set => d.DetailsReason = value; }
@@ -79,22 +80,25 @@ internal sealed class DeliveryRevisionChange(Caller caller, string action, Guid 
     {
         var record = context.Db.Set<DeliveryRecord>().FirstOrDefault(d => d.Id == deliveryId);
         var document = record is null ? null : DeliveryFeedKind.Document(record);
-        var byCentre = correct is null && caller.IsCentreStaff;
-        if (record is null || !context.Policy.CanRead(caller, DeliveryFeedKind.AccessOf(document!)) || (!byCentre && document!.InitiatingCountry != caller.Country))
+        if (record is null || !context.Policy.CanRead(caller, DeliveryFeedKind.AccessOf(document!)))
         {
-            throw HubException.NotFound("delivery_id", $"operation {deliveryId} of {caller.Country}", RecordType, deliveryId.ToString(),
-                record is null ? "no such operation" : "not initiated by the caller's country").For(action);
+            throw HubException.NotFound("delivery_id", $"operation {deliveryId}", RecordType, deliveryId.ToString(), record is null ? "no such operation" : "not on the route").For(action);
         }
-        var decision = byCentre
-            ? (caller.Has(Roles.Operator) ? Decision.Allow : Decision.Deny("only the centre's operators withdraw another country's operation"))
-            : context.Policy.CanActFor(caller, document!.InitiatingCountry);
-        if (!decision.Allowed)
+        // Only the initiating country corrects; a withdrawal is decided for every kind alike.
+        var cause = correct is null
+            ? RecordRevisions.WithdrawerCause(context, document!.InitiatingCountry, legalBasis, action, RecordType, "delivery_id", deliveryId.ToString())
+            : WithdrawalCause.Unspecified;
+        if (correct is not null)
         {
-            throw HubException.Denied(decision.Reason, RecordType, deliveryId.ToString()).For(action);
-        }
-        if (byCentre != (legalBasis.Length > 0) && correct is null)
-        {
-            throw HubException.Invalid("legal_basis", byCentre ? "required when the centre withdraws an operation" : "only the centre states a legal basis");
+            if (document!.InitiatingCountry != caller.Country)
+            {
+                throw HubException.NotFound("delivery_id", $"operation {deliveryId} of {caller.Country}", RecordType, deliveryId.ToString(), "not initiated by the caller's country").For(action);
+            }
+            var decision = context.Policy.CanActFor(caller, document.InitiatingCountry);
+            if (!decision.Allowed)
+            {
+                throw HubException.Denied(decision.Reason, RecordType, deliveryId.ToString()).For(action);
+            }
         }
         var details = new DeliveryDetails(document!);
         if (details.IsWithdrawn())
@@ -112,8 +116,8 @@ internal sealed class DeliveryRevisionChange(Caller caller, string action, Guid 
             {
                 throw HubException.FailedPrecondition("state", "cannot withdraw an ACTIVE operation: abort it first", RecordType, deliveryId.ToString()).For(action);
             }
-            details.Withdraw(context, byCentre ? WithdrawalCause.Centre : WithdrawalCause.Originator, reason, legalBasis);
-            return DeliveryChange.Store(context, record!, document, "withdrawn", action, $"withdrawn by {(byCentre ? "the centre" : "the initiating country")}");
+            details.Withdraw(context, cause, reason, legalBasis);
+            return DeliveryChange.Store(context, record!, document, "withdrawn", action, $"withdrawn ({ProtoEnums.Name(cause)})");
         }
         var before = ProtoJson.Formatter.Format(DeliveryDetails.Of(document!));
         correct(document!);
@@ -122,7 +126,6 @@ internal sealed class DeliveryRevisionChange(Caller caller, string action, Guid 
             throw HubException.FailedPrecondition("title", "the details already read so: nothing to change", RecordType, deliveryId.ToString()).For(action);
         }
         details.Supersede(context, RecordType, deliveryId.ToString(), record!.CreatedAtUtc, before, reason);
-        document!.Corrected = true;
-        return DeliveryChange.Store(context, record, document, "details.corrected", action, $"details version {details.Version}");
+        return DeliveryChange.Store(context, record, document!, "details.corrected", action, $"details version {details.Version}");
     }
 }

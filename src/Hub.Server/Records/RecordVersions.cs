@@ -87,6 +87,33 @@ public static class RecordRevisions
         record.LegalBasis = legalBasis;
     }
 
+    /// <summary>
+    /// The cause a withdrawal by the caller has, decided for every kind alike: the centre's
+    /// operators with a legal basis, or the originator's country without one. A caller of
+    /// another country learns only NOT_FOUND (<paramref name="field"/> names the record's id).
+    /// </summary>
+    public static WithdrawalCause WithdrawerCause(RecordContext context, string originator, string legalBasis, string action, string recordType, string field, string recordId)
+    {
+        var caller = context.Caller;
+        var byCentre = caller.IsCentreStaff;
+        if (!byCentre && caller.Country != originator)
+        {
+            throw ErrorHandling.HubException.NotFound(field, $"{recordType} {recordId} of {caller.Country}", recordType, recordId, $"originated by {originator}").For(action);
+        }
+        var decision = context.Policy.CanWithdraw(caller, originator);
+        if (!decision.Allowed)
+        {
+            throw ErrorHandling.HubException.Denied(decision.Reason, recordType, recordId).For(action);
+        }
+        if (byCentre == (legalBasis.Length == 0))
+        {
+            throw ErrorHandling.HubException.Invalid("legal_basis", byCentre
+                ? "required when the centre withdraws a record"
+                : "only the centre states a legal basis; the originator gives a reason");
+        }
+        return byCentre ? WithdrawalCause.Centre : WithdrawalCause.Originator;
+    }
+
     public static Withdrawal? WithdrawalOf(IRevisableRecord record) => record.IsWithdrawn()
         ? new Withdrawal
         {

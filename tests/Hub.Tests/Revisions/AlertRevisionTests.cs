@@ -2,6 +2,7 @@ using Grpc.Core;
 using Hub.Client;
 using Hub.Contracts.V1;
 using Hub.Tests.Records;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Tests.Revisions;
 
@@ -90,6 +91,14 @@ public sealed class AlertRevisionTests(HubFactory hub) : IClassFixture<HubFactor
 
         var unchanged = await kaz.GetAlertAsync(new GetAlertRequest { Id = alert.Id }, cancellationToken: Ct);
         Assert.Equal(1, unchanged.Version);
+        // Refused inside the commit too (another country's, a stale version): nothing half-written —
+        // no superseded version, no feed event, no allowed audit entry.
+        var staleVersion = await Assert.ThrowsAsync<RpcException>(() => kaz.CorrectAlertAsync(Correction(alert, 1, version: 7), cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, staleVersion.StatusCode);
+        var alertId = Guid.Parse(alert.Id);
+        Assert.Equal(0, await hub.WithDbAsync(db => db.Set<Hub.Server.Records.RecordVersionRow>().CountAsync(v => v.RecordId == alert.Id, Ct)));
+        Assert.Equal(1, await hub.WithDbAsync(db => db.Set<Hub.Server.Alerts.AlertEventRow>().CountAsync(e => e.AlertId == alertId, Ct)));
+        Assert.Equal(0, await hub.WithDbAsync(db => db.AuditTrail.CountAsync(e => e.RecordId == alert.Id && e.Action == "alert.correct" && e.Outcome == "allowed", Ct)));
 
         await kaz.WithdrawAlertAsync(new WithdrawAlertRequest { AlertId = alert.Id, Reason = "posted by mistake" }, cancellationToken: Ct);
         var afterWithdrawal = await Assert.ThrowsAsync<RpcException>(() => kaz.CorrectAlertAsync(Correction(alert, 1), cancellationToken: Ct).ResponseAsync);
