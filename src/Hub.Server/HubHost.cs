@@ -1,3 +1,4 @@
+using Hub.Server.Matching;
 using System.Text.Json;
 using Hub.Server.Access;
 using Hub.Server.Alerts;
@@ -86,6 +87,8 @@ public static class HubHost
         services.AddAlerts();
         services.AddCases(grpc);
         services.AddDeliveries();
+        // After the features: the kinds they register are what it indexes.
+        services.AddMatching(configuration, paths, builder.Environment.IsDevelopment());
         // After the features: it wires the consumers they registered.
         services.AddHubBus(configuration, startupLog);
         services.AddHubAudit(configuration, paths, keys, builder.Environment.IsDevelopment(), startupLog);
@@ -115,6 +118,7 @@ public static class HubHost
         app.MapAlerts();
         app.MapCases();
         app.MapDeliveries();
+        app.MapMatching();
         app.MapGrpcService<Hub.Server.Retention.RetentionService>();
         app.MapGrpcService<Hub.Server.Admin.AdminService>();
         // Reflection describes the API to signed-in callers only (the protos are public; probing is not).

@@ -67,7 +67,8 @@ public sealed class HubProcess : IAsyncDisposable
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString();
         info.Environment["Hub__DataDirectory"] = dataDirectory;
         // Outside Development the hub needs an audit key; nodes on one data folder share it.
-        info.Environment["Hub__Audit__KeyFile"] = AuditKeyFile(dataDirectory);
+        info.Environment["Hub__Audit__KeyFile"] = KeyFile(dataDirectory, "audit-key.txt");
+        info.Environment["Hub__Matching__KeyFile"] = KeyFile(dataDirectory, "matching-key.txt");
         info.Environment["ConnectionStrings__RabbitMq"] = rabbitMq;
         info.Environment["Logging__Console__FormatterName"] = "simple";
         // Load tests post faster than an agency would; the limits have their own tests.
@@ -90,9 +91,10 @@ public sealed class HubProcess : IAsyncDisposable
         return hub;
     }
 
-    private static string AuditKeyFile(string dataDirectory)
+    /// <summary>A key file in the data folder, made once: nodes on one data folder, and a restarted node, share it.</summary>
+    private static string KeyFile(string dataDirectory, string name)
     {
-        var path = Path.Combine(dataDirectory, "audit-key.txt");
+        var path = Path.Combine(dataDirectory, name);
         if (!File.Exists(path))
         {
             File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));

@@ -37,6 +37,8 @@ public class HubFactory : WebApplicationFactory<Program>
     public virtual string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The audit key (Hub:Audit:Key): the hub's secret, which an attacker with the database does not have.</summary>
+    public string MatchingKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public virtual string AuditKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public RsaSecurityKey SigningKey
@@ -59,6 +61,7 @@ public class HubFactory : WebApplicationFactory<Program>
         builder.UseSetting(IdentityKeys.SigningKeyKey, SigningKeyPem);
         builder.UseSetting(IdentityKeys.EncryptionKeyKey, EncryptionKey);
         builder.UseSetting(Hub.Server.Audit.AuditKeys.KeyKey, AuditKey);
+        builder.UseSetting(Hub.Server.Matching.MatchKeyring.KeyKey, MatchingKey);
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

@@ -40,7 +40,8 @@ internal sealed class ServerNode : IAsyncDisposable
             ["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString(),
             ["Hub__DataDirectory"] = dataDirectory,
             // Outside Development the hub needs an audit key; a restarted hub needs the same one.
-            ["Hub__Audit__KeyFile"] = AuditKeyFile(dataDirectory),
+            ["Hub__Audit__KeyFile"] = KeyFile(dataDirectory, "audit-key.txt"),
+            ["Hub__Matching__KeyFile"] = KeyFile(dataDirectory, "matching-key.txt"),
             ["ConnectionStrings__RabbitMq"] = rabbitMq ?? "",
             ["Hub__Identity__Issuer"] = web.ToString(),
             ["Logging__Console__FormatterName"] = "simple",
@@ -71,9 +72,10 @@ internal sealed class ServerNode : IAsyncDisposable
         return node;
     }
 
-    private static string AuditKeyFile(string dataDirectory)
+    /// <summary>A key file in the data folder, made once: nodes on one data folder, and a restarted node, share it.</summary>
+    private static string KeyFile(string dataDirectory, string name)
     {
-        var path = Path.Combine(dataDirectory, "audit-key.txt");
+        var path = Path.Combine(dataDirectory, name);
         if (!File.Exists(path))
         {
             File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));

@@ -234,6 +234,15 @@ public sealed class AccessPolicy(AccessDirectory directory)
         return IsActive(caller) && caller.Has(Roles.Operator) ? Decision.Allow : Decision.Deny("only the centre's operators withdraw another country's record");
     }
 
+    /// <summary>
+    /// Who may check identifiers and names against every country's records (hub.v1.Matches):
+    /// the centre's operators and analysts, and the liaison officers and agency systems of
+    /// members and observers. Observers' checks reveal no more than anyone's: hit, count,
+    /// owners and a reference.
+    /// </summary>
+    public Decision CanCheck(Caller caller) =>
+        caller.IsCentreStaff && IsActive(caller) && !caller.Has(Roles.Admin) ? Decision.Allow : CanActFor(caller, caller.Country);
+
     /// <summary>Retention decisions (extend, purge, legal hold): the centre's operators; its analysts may read the review list.</summary>
     public Decision CanManageRetention(Caller caller, bool readOnly = false) =>
         IsActive(caller) && caller.IsCentreStaff && (readOnly || caller.Has(Roles.Operator)) && !caller.Has(Roles.Admin) ? Decision.Allow

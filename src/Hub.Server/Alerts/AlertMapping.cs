@@ -45,6 +45,9 @@ public static class AlertMapping
     public static Sight ReadSight(AccessPolicy policy, Caller caller, AlertRecord record) =>
         policy.SightOf(caller, new SightedRecord(AccessOf(record), record.IsWithdrawn()));
 
+    /// <summary>What an alert carries that other countries can match (hub.v1.Matches).</summary>
+    public static Matching.MatchParts PartsOf(SeizureAlertContent content) => new([.. content.Identifiers], [.. content.Persons]);
+
     public static RecordAccess AccessOf(AlertRecord alert) =>
         new(alert.ReportingCountry, alert.Distribution, alert.AddressedCountries.Length == 0 ? [] : alert.AddressedCountries.Split(','));
 

@@ -39,7 +39,7 @@ public sealed class AlertRetainedKind : IRetainedKind
         alert.ContentJson = "";
         alert.Items.Clear();
         StoredAnswers.PurgeVersions(context.Db, RecordType, id.ToString());
-        alert.Withdraw(context, WithdrawalCause.Retention, reason, "");
+        alert.Withdraw(context, RecordType, id.ToString(), WithdrawalCause.Retention, reason, "");
         AlertFeedKind.Raise(context, alert, AlertEventTypes.Withdrawn, new AlertChangeFacts(alert.Version, reason));
         StoredAnswers.Replace(context.Db, [id.ToString()], _ => new PostAlertResponse { Alert = AlertMapping.ToProto(alert) }.ToByteArray());
     }

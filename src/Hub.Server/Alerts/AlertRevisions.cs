@@ -103,6 +103,7 @@ internal sealed class ReviseAlertChange(Caller caller, Guid alertId, string acti
         alert.AddressedCountries = string.Join(',', next.AddressedCountries);
         alert.Items.Clear();
         alert.Items.AddRange(PostAlertChange.ItemsOf(next));
+        context.Index(RecordType, alert.Id.ToString(), alert.ReportingCountry, AlertMapping.AccessOf(alert), AlertMapping.PartsOf(next));
         var releaseChanged = alert.Distribution != priorDistribution || alert.AddressedCountries != priorAddressed;
         AlertFeedKind.Raise(context, alert, releaseChanged ? AlertEventTypes.Released : AlertEventTypes.Corrected,
             releaseChanged ? new AlertChangeFacts(alert.Version, reason, priorDistribution, priorAddressed) : new AlertChangeFacts(alert.Version, reason));
@@ -126,7 +127,7 @@ internal sealed class WithdrawAlertChange(Caller caller, Guid alertId, int expec
         {
             RequireVersion(alert, expectedVersion);
         }
-        alert.Withdraw(context, cause, reason, legalBasis);
+        alert.Withdraw(context, RecordType, alert.Id.ToString(), cause, reason, legalBasis);
         AlertFeedKind.Raise(context, alert, AlertEventTypes.Withdrawn, new AlertChangeFacts(alert.Version, reason));
         return Answer(context, alert, $"version {alert.Version}; withdrawn ({ProtoEnums.Name(cause)})");
     }

@@ -139,6 +139,7 @@ public static partial class AlertValidator
         }
 
         RecordParts.ValidateIdentifiers(a.Identifiers, p + "identifiers", errors);
+        RecordParts.ValidatePersons(a.Persons, p + "persons", errors);
 
         OptionalText(a.Summary, p + "summary", MaxSummary, errors);
 

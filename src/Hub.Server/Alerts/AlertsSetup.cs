@@ -1,3 +1,4 @@
+using Hub.Server.Matching;
 using Hub.Contracts.V1;
 using Hub.Server.Messaging;
 using Hub.Server.Records;
@@ -11,7 +12,8 @@ public static class AlertsSetup
         services.AddFeed<AlertFeedKind, AlertEvent>()
             .AddBusConsumers<AlertPostedConsumer, AlertCountryFanOut, AlertCountryFanOutDefinition>()
             .AddBusConsumers<AlertChangedConsumer, AlertChangedCountryFanOut, AlertChangedCountryFanOutDefinition>()
-            .AddRetainedKind<AlertRetainedKind>();
+            .AddRetainedKind<AlertRetainedKind>()
+            .AddMatchableKind<AlertMatchableKind>();
 
     public static WebApplication MapAlerts(this WebApplication app)
     {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Hub.Server.Data;
-using Hub.Server.Identity;
 
 namespace Hub.Server.Audit;
 
@@ -19,7 +18,7 @@ public sealed class AuditKeys
     public const string KeyKey = "Hub:Audit:Key";
     public const string PreviousKeysKey = "Hub:Audit:PreviousKeys";
     public const string PreviousKeyFilesKey = "Hub:Audit:PreviousKeyFiles";
-    public const int MinimumKeyBytes = 32;
+    public const int MinimumKeyBytes = Hosting.ConfiguredSecrets.MinimumKeyBytes;
 
     private readonly Dictionary<string, byte[]> _byId;
 
@@ -51,51 +50,9 @@ public sealed class AuditKeys
 
     public static AuditKeys Load(IConfiguration configuration, HubPaths paths, bool developmentEnvironment)
     {
-        var configured = configuration[KeyKey] ?? ReadFile(configuration[KeyKey + "File"], KeyKey + "File");
-        var development = false;
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            if (!developmentEnvironment)
-            {
-                throw new InvalidOperationException(
-                    $"{KeyKey} (at least {MinimumKeyBytes} random bytes, base64) or {KeyKey}File must be configured: " +
-                    "the audit trail's entries are authenticated with it, and it must not be kept in the database. " +
-                    "Only the Development environment makes a key of its own.");
-            }
-            development = true;
-            configured = IdentityKeys.ReadOrCreate(Path.Combine(paths.DataDirectory, "dev-audit-key.txt"),
-                () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(MinimumKeyBytes)));
-        }
-        var previous = configuration.GetSection(PreviousKeysKey).GetChildren().Select(c => c.Value)
-            .Concat(configuration.GetSection(PreviousKeyFilesKey).GetChildren().Select(c => ReadFile(c.Value, c.Path)))
-            .Where(v => !string.IsNullOrWhiteSpace(v))
-            .Select(v => Decode(v!, PreviousKeysKey));
-        return new AuditKeys(AuditKey.From(Decode(configured, KeyKey)), [.. previous.Select(AuditKey.From)], development);
-    }
-
-    private static byte[] Decode(string base64, string name)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(base64.Trim());
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException($"{name}: not base64.");
-        }
-        return bytes.Length >= MinimumKeyBytes
-            ? bytes
-            : throw new InvalidOperationException($"{name} must be at least {MinimumKeyBytes} bytes (got {bytes.Length}).");
-    }
-
-    private static string? ReadFile(string? path, string name)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            return null;
-        }
-        return File.Exists(path) ? File.ReadAllText(path) : throw new InvalidOperationException($"{name}: no file at {path}");
+        var loaded = Hosting.ConfiguredSecrets.Load(configuration, "Hub:Audit", "the audit trail's entries are authenticated with it",
+            "dev-audit-key.txt", paths, developmentEnvironment);
+        return new AuditKeys(AuditKey.From(loaded.Current), [.. loaded.Previous.Select(AuditKey.From)], loaded.Development);
     }
 }
 

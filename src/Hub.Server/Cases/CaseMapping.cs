@@ -41,6 +41,11 @@ public static class CaseMapping
         var now = snapshot.Clone();
         now.Subject = current.Subject;
         now.Body = current.Body;
+        var parties = MessageParties.Read(current.PartiesJson);
+        now.Identifiers.Clear();
+        now.Identifiers.AddRange(parties.Identifiers);
+        now.Persons.Clear();
+        now.Persons.AddRange(parties.Persons);
         Revision(now, current);
         return sight == Sight.Full ? now : Withhold(now);
     }
@@ -52,6 +57,8 @@ public static class CaseMapping
         message.HandlingRestrictions = "";
         message.Evaluation = null;
         message.Attachments.Clear();
+        message.Identifiers.Clear();
+        message.Persons.Clear();
         return message;
     }
 
@@ -87,6 +94,9 @@ public static class CaseMapping
             Sequence = m.Sequence,
         };
         proto.Recipients.AddRange(m.RecipientList);
+        var parties = MessageParties.Read(m.PartiesJson);
+        proto.Identifiers.AddRange(parties.Identifiers);
+        proto.Persons.AddRange(parties.Persons);
         if (m.SourceReliability != SourceReliability.Unspecified || m.InformationReliability != InformationReliability.Unspecified)
         {
             proto.Evaluation = new Evaluation { Source = m.SourceReliability, Information = m.InformationReliability };

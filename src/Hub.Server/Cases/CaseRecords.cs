@@ -44,6 +44,8 @@ public sealed class CaseMessageRecord : IRevisableRecord
     public MessagePriority Priority { get; set; }
     public required string Subject { get; set; }
     public required string Body { get; set; }
+    /// <summary>The message's identifiers and persons (proto3 JSON of a CaseMessage holding only them); empty when none or purged.</summary>
+    public string PartiesJson { get; set; } = "";
     /// <summary>Comma-separated recipient countries, forwarded-to ones included.</summary>
     public required string Recipients { get; set; }
     public Distribution Distribution { get; set; }

@@ -65,6 +65,8 @@ public static partial class CaseValidation
     public static void Validate(PostMessageRequest r, DateTimeOffset now, FieldErrors errors)
     {
         IdempotencyKey(r.IdempotencyKey, errors);
+        RecordParts.ValidateIdentifiers(r.Identifiers, "identifiers", errors);
+        RecordParts.ValidatePersons(r.Persons, "persons", errors);
         if (!Guid.TryParse(r.CaseId, out _))
         {
             errors.Add("case_id", "must be a UUID");

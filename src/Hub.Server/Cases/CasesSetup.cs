@@ -1,3 +1,4 @@
+using Hub.Server.Matching;
 using Hub.Server.Retention;
 using Hub.Contracts.V1;
 using Grpc.AspNetCore.Server;
@@ -14,7 +15,8 @@ public static class CasesSetup
         grpc.AddServiceOptions<CasesService>(o => o.MaxReceiveMessageSize = RequestLimits.MaxCaseMessageBytes);
         services.AddHostedService<OverdueRequestsTimer>();
         return services.AddFeed<CaseFeedKind, CaseEvent>().AddBusConsumers<CaseEventLiveConsumer, CaseCountryFanOut, CaseCountryFanOutDefinition>()
-            .AddRetainedKind<MessageRetainedKind>();
+            .AddRetainedKind<MessageRetainedKind>()
+            .AddMatchableKind<MessageMatchableKind>();
     }
 
     public static WebApplication MapCases(this WebApplication app)

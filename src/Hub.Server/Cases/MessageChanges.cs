@@ -75,8 +75,10 @@ internal sealed class PostMessageChange(Caller caller, PostMessageRequest reques
                 Id = Guid.CreateVersion7(), FileName = a.FileName, ContentType = a.ContentType, Content = a.Content.ToByteArray(), Size = a.Content.Length,
             })],
         };
+        message.PartiesJson = MessageParties.Write(request.Identifiers, request.Persons);
         context.Db.Add(message);
         CaseSearch.Index(context.Db, message);
+        context.Index("case-message", message.Id.ToString(), message.SenderCountry, CaseMapping.AccessOf(message, record), MessageParties.Read(message.PartiesJson), fresh: true);
         context.RecordId = message.Id.ToString();
         var posted = new CaseEvent { Message = CaseMapping.ToProto(message) };
         CaseFeedKind.Raise(context, record.Id, "message.posted", posted);

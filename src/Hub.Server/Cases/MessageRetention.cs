@@ -44,11 +44,11 @@ public sealed class MessageRetainedKind : IRetainedKind
     {
         var db = context.Db;
         var message = db.Set<CaseMessageRecord>().Include(m => m.Receipts).Include(m => m.Attachments).First(m => m.Id == id);
-        (message.Subject, message.Body, message.HandlingRestrictions) = ("", "", "");
+        (message.Subject, message.Body, message.HandlingRestrictions, message.PartiesJson) = ("", "", "", "");
         (message.SourceReliability, message.InformationReliability) = (SourceReliability.Unspecified, InformationReliability.Unspecified);
         message.Attachments.Clear();
         message.AwaitingReply = false;
-        message.Withdraw(context, WithdrawalCause.Retention, reason, "");
+        message.Withdraw(context, MessageType, id.ToString(), WithdrawalCause.Retention, reason, "");
         CaseSearch.Remove(db, id);
         StoredAnswers.PurgeVersions(db, MessageType, id.ToString());
         foreach (var stored in db.Set<CaseEventRecord>().Where(e => e.CaseId == message.CaseId && e.MessageId == id))

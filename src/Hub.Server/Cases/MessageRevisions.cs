@@ -87,7 +87,7 @@ internal sealed class WithdrawMessageChange(Caller caller, WithdrawMessageReques
         var (message, owner) = VisibleMessage(context, MessageId);
         var cause = RecordRevisions.WithdrawerCause(context, message.SenderCountry, request.LegalBasis, Action, MessageType, "message_id", MessageId.ToString());
         RequireCurrent(message, request.ExpectedVersion);
-        message.Withdraw(context, cause, request.Reason, request.LegalBasis);
+        message.Withdraw(context, MessageType, message.Id.ToString(), cause, request.Reason, request.LegalBasis);
         // A withdrawn request awaits no reply: no escalation will be raised for it.
         message.AwaitingReply = false;
         CaseSearch.Remove(context.Db, message.Id);

@@ -30,6 +30,8 @@ public sealed partial class DeliveriesService
             }));
             d.Identifiers.Clear();
             d.Identifiers.AddRange(request.Identifiers);
+            d.Persons.Clear();
+            d.Persons.AddRange(request.Persons);
         }), context.CancellationToken);
     }
 
@@ -81,6 +83,7 @@ public sealed partial class DeliveriesService
         };
         v.Consignment.AddRange(details.Consignment);
         v.Identifiers.AddRange(details.Identifiers);
+        v.Persons.AddRange(details.Persons);
         return v;
     }
 }

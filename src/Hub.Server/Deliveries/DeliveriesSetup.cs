@@ -1,3 +1,4 @@
+using Hub.Server.Matching;
 using Hub.Server.Retention;
 using Hub.Contracts.V1;
 using Hub.Server.Messaging;
@@ -19,7 +20,8 @@ public static class DeliveriesSetup
         });
         services.AddHostedService<DeliveryDeadlinesTimer>();
         return services.AddFeed<DeliveryFeedKind, DeliveryEvent>().AddBusConsumers<DeliveryEventLiveConsumer, DeliveryCountryFanOut, DeliveryCountryFanOutDefinition>()
-            .AddRetainedKind<DeliveryRetainedKind>();
+            .AddRetainedKind<DeliveryRetainedKind>()
+            .AddMatchableKind<DeliveryMatchableKind>();
     }
 
     public static WebApplication MapDeliveries(this WebApplication app)

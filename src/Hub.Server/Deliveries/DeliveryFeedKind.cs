@@ -24,6 +24,9 @@ public sealed class DeliveryFeedKind(TimeProvider clock) : IAnnouncedFeed<Delive
     public static RecordAccess AccessOf(ControlledDelivery d) =>
         new(d.InitiatingCountry, Distribution.Addressed, [.. d.Legs.Select(l => l.Country)]) { MembersOnly = true };
 
+    /// <summary>What an operation carries that other countries can match (hub.v1.Matches).</summary>
+    public static Matching.MatchParts PartsOf(ControlledDelivery d) => new([.. d.Identifiers], [.. d.Persons]);
+
     public static ControlledDelivery Document(DeliveryRecord record) => ProtoJson.Parser.Parse<ControlledDelivery>(record.DocumentJson);
 
     public async Task<IReadOnlyList<FeedItem<DeliveryEvent>>> ReadAsync(HubDbContext db, FeedQuery query, CancellationToken ct)

@@ -44,7 +44,7 @@ public sealed class DeliveryRetainedKind : IRetainedKind
         var db = context.Db;
         var record = db.Set<DeliveryRecord>().First(d => d.Id == id);
         var document = Emptied(DeliveryFeedKind.Document(record));
-        new DeliveryDetails(document).Withdraw(context, WithdrawalCause.Retention, reason, "");
+        new DeliveryDetails(document).Withdraw(context, RecordType, id.ToString(), WithdrawalCause.Retention, reason, "");
         record.PurgedAtUtc = context.NowUtc;
         StoredAnswers.PurgeVersions(db, RecordType, id.ToString());
         foreach (var stored in db.Set<DeliveryEventRecord>().Where(e => e.DeliveryId == id))

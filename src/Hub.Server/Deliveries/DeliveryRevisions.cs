@@ -31,6 +31,7 @@ internal sealed class DeliveryDetails(ControlledDelivery d) : IRevisableRecord
         var details = new ControlledDelivery { Title = d.Title, Suspects = d.Suspects, HandlingCode = d.HandlingCode };
         details.Consignment.AddRange(d.Consignment);
         details.Identifiers.AddRange(d.Identifiers);
+        details.Persons.AddRange(d.Persons);
         return details;
     }
 
@@ -46,6 +47,7 @@ internal sealed class DeliveryDetails(ControlledDelivery d) : IRevisableRecord
         withheld.Suspects = "";
         withheld.Consignment.Clear();
         withheld.Identifiers.Clear();
+        withheld.Persons.Clear();
         return withheld;
     }
 
@@ -60,6 +62,8 @@ internal sealed class DeliveryDetails(ControlledDelivery d) : IRevisableRecord
         now.Consignment.AddRange(current.Consignment);
         now.Identifiers.Clear();
         now.Identifiers.AddRange(current.Identifiers);
+        now.Persons.Clear();
+        now.Persons.AddRange(current.Persons);
         (now.DetailsVersion, now.Corrected, now.DetailsReason, now.DetailsAt, now.DetailsBy, now.Withdrawal) =
             (current.DetailsVersion, current.Corrected, current.DetailsReason, current.DetailsAt, current.DetailsBy, current.Withdrawal);
         return For(now, sight);
@@ -116,7 +120,7 @@ internal sealed class DeliveryRevisionChange(Caller caller, string action, Guid 
             {
                 throw HubException.FailedPrecondition("state", "cannot withdraw an ACTIVE operation: abort it first", RecordType, deliveryId.ToString()).For(action);
             }
-            details.Withdraw(context, cause, reason, legalBasis);
+            details.Withdraw(context, RecordType, deliveryId.ToString(), cause, reason, legalBasis);
             return DeliveryChange.Store(context, record!, document, "withdrawn", action, $"withdrawn ({ProtoEnums.Name(cause)})");
         }
         var before = ProtoJson.Formatter.Format(DeliveryDetails.Of(document!));
@@ -126,6 +130,7 @@ internal sealed class DeliveryRevisionChange(Caller caller, string action, Guid 
             throw HubException.FailedPrecondition("title", "the details already read so: nothing to change", RecordType, deliveryId.ToString()).For(action);
         }
         details.Supersede(context, RecordType, deliveryId.ToString(), record!.CreatedAtUtc, before, reason);
+        context.Index(RecordType, deliveryId.ToString(), document!.InitiatingCountry, DeliveryFeedKind.AccessOf(document), DeliveryFeedKind.PartsOf(document));
         return DeliveryChange.Store(context, record, document!, "details.corrected", action, $"details version {details.Version}");
     }
 }

@@ -19,7 +19,7 @@ public static class DeliveryValidation
     {
         var errors = new FieldErrors();
         TextFields.IdempotencyKey(request.IdempotencyKey, errors);
-        Details(request.Title, request.Suspects, request.HandlingCode, request.Consignment, request.Identifiers, errors);
+        Details(request.Title, request.Suspects, request.HandlingCode, request.Consignment, request.Identifiers, request.Persons, errors);
         if (request.Legs.Count is < 2 or > 10)
         {
             errors.Add("legs", "two to ten legs");
@@ -85,11 +85,11 @@ public static class DeliveryValidation
     {
         var errors = new FieldErrors();
         deliveryId = RevisionFields.Check(request.DeliveryId, "delivery_id", request.ExpectedVersion, true, request.Reason, request.IdempotencyKey, errors);
-        Details(request.Title, request.Suspects, request.HandlingCode, request.Consignment, request.Identifiers, errors);
+        Details(request.Title, request.Suspects, request.HandlingCode, request.Consignment, request.Identifiers, request.Persons, errors);
         return errors;
     }
 
-    private static void Details(string title, string suspects, HandlingCode handling, IReadOnlyList<SeizedItem> consignment, IReadOnlyList<Identifier> identifiers, FieldErrors errors)
+    private static void Details(string title, string suspects, HandlingCode handling, IReadOnlyList<SeizedItem> consignment, IReadOnlyList<Identifier> identifiers, IReadOnlyList<PersonOfInterest> persons, FieldErrors errors)
     {
         TextFields.Text(title, "title", 200, errors, singleLine: true);
         TextFields.Text(suspects, "suspects", 2000, errors, required: false);
@@ -100,6 +100,7 @@ public static class DeliveryValidation
         // The same rules as an alert's items and identifiers: one rule per kind of field.
         RecordParts.ValidateItems(consignment, "consignment", errors);
         RecordParts.ValidateIdentifiers(identifiers, "identifiers", errors);
+        RecordParts.ValidatePersons(persons, "persons", errors);
     }
 
     public static FieldErrors Validate(ReportPositionRequest request)

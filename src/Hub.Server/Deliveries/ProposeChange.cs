@@ -50,6 +50,7 @@ internal sealed class ProposeChange(Caller caller, ProposeDeliveryRequest reques
             delivery.Consignment.Add(copy);
         }
         delivery.Identifiers.AddRange(request.Identifiers);
+        delivery.Persons.AddRange(request.Persons);
         foreach (var leg in request.Legs)
         {
             var copy = leg.Clone();
@@ -67,6 +68,7 @@ internal sealed class ProposeChange(Caller caller, ProposeDeliveryRequest reques
             DocumentJson = "",
         };
         context.Db.Add(record);
+        context.Index(DeliveryFeedKind.RecordType, _id.ToString(), delivery.InitiatingCountry, DeliveryFeedKind.AccessOf(delivery), DeliveryFeedKind.PartsOf(delivery), fresh: true);
         return DeliveryChange.Store(context, record, delivery, "proposed", Action, null);
     }
 }

@@ -16,6 +16,7 @@ public sealed class FeedHub(AccessPolicy policy, GroupCommit writes, FeedConnect
     public const string AlertPostedMethod = "alertPosted";
     public const string CaseEventMethod = "caseEvent";
     public const string DeliveryEventMethod = "deliveryEvent";
+    public const string MatchEventMethod = "matchEvent";
     public const string CentreGroup = FeedGroups.Centre;
     private const string SlotKey = "hub.connection-slot";
 

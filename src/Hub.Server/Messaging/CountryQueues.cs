@@ -89,6 +89,9 @@ public sealed record CountryEvent(
     /// <summary>For delivery events: the event as proto3 JSON of <c>hub.v1.DeliveryEvent</c>.</summary>
     public JsonElement? Delivery { get; init; }
 
+    /// <summary>For match events: the event as proto3 JSON of <c>hub.v1.MatchEvent</c>, as your side of the match may know it.</summary>
+    public JsonElement? Match { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -16,6 +16,7 @@ public static class OutboxMessageTypes
         ["alert-changed.v1"] = typeof(AlertChanged),
         ["case-event.v1"] = typeof(CaseEventOccurred),
         ["delivery-event.v1"] = typeof(DeliveryEventOccurred),
+        ["match-event.v1"] = typeof(MatchEventOccurred),
         ["audit-checkpoint.v1"] = typeof(AuditCheckpointWritten),
     }.ToFrozenDictionary();
 

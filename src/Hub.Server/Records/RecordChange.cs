@@ -73,10 +73,13 @@ public sealed class RecordContext
     private readonly List<RaisedEvent> _events = [];
     private readonly List<Audit.AuditEvent> _audit = [];
 
-    internal RecordContext(HubDbContext db, AccessPolicy policy, Caller caller, string channel, DateTime nowUtc)
+    private readonly Matching.MatchIndex _matching;
+
+    internal RecordContext(HubDbContext db, AccessPolicy policy, Matching.MatchIndex matching, Caller caller, string channel, DateTime nowUtc)
     {
         Db = db;
         Policy = policy;
+        _matching = matching;
         Caller = caller;
         Channel = channel;
         NowUtc = nowUtc;
@@ -92,6 +95,21 @@ public sealed class RecordContext
 
     /// <summary>The record the change created or changed, remembered with its idempotency key.</summary>
     public string? RecordId { get; set; }
+
+    /// <summary>The blind index, for matching's own changes (checks, decisions).</summary>
+    public Matching.MatchIndex Matching => _matching;
+
+    /// <summary>
+    /// Indexes what the record carries that can be matched (replacing what it held), in this
+    /// commit: every kind calls it when a record is stored or corrected. Values other
+    /// countries' records hold raise <c>match.found</c> for both owners.
+    /// </summary>
+    /// <param name="fresh">The record is new: it holds no index rows yet (saves a query per write).</param>
+    public void Index(string recordType, string recordId, string owner, RecordAccess access, Matching.MatchParts parts, bool fresh = false) =>
+        _matching.Index(this, recordType, recordId, owner, access, parts, fresh);
+
+    /// <summary>Takes a withdrawn or purged record out of the blind index, in this commit.</summary>
+    public void Unindex(string recordType, string recordId) => _matching.Unindex(this, recordType, recordId);
 
     internal IReadOnlyList<RaisedEvent> Events => _events;
     internal IReadOnlyList<Audit.AuditEvent> AuditEvents => _audit;

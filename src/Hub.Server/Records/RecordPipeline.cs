@@ -16,7 +16,7 @@ namespace Hub.Server.Records;
 /// key already taken — by an earlier call, or by a concurrent one on this or another node
 /// that won the race — gets the answer stored with the key, byte for byte.
 /// </summary>
-public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, IServiceScopeFactory scopes, OutboxSignal outbox,
+public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, Matching.MatchIndex matching, IServiceScopeFactory scopes, OutboxSignal outbox,
     Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, TimeProvider clock)
 {
     private readonly Microsoft.AspNetCore.DataProtection.IDataProtector _responses = protection.CreateProtector("Hub.Records.StoredResponses");
@@ -25,7 +25,7 @@ public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, ISer
         where TResponse : class, IMessage<TResponse>, new()
     {
         var claim = change.Idempotency;
-        var write = new PipelineWrite<TResponse>(policy, _responses, caller, channel, change, clock.GetUtcNow().UtcDateTime, claim);
+        var write = new PipelineWrite<TResponse>(policy, matching, _responses, caller, channel, change, clock.GetUtcNow().UtcDateTime, claim);
         try
         {
             var response = await writes.WriteAsync(write);
@@ -67,7 +67,7 @@ public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, ISer
     }
 
     /// <summary>A change as the group commit runs it.</summary>
-    private sealed class PipelineWrite<TResponse>(AccessPolicy policy, Microsoft.AspNetCore.DataProtection.IDataProtector responses, Caller caller, string channel, RecordChange<TResponse> change, DateTime nowUtc, IdempotencyClaim? claim)
+    private sealed class PipelineWrite<TResponse>(AccessPolicy policy, Matching.MatchIndex matching, Microsoft.AspNetCore.DataProtection.IDataProtector responses, Caller caller, string channel, RecordChange<TResponse> change, DateTime nowUtc, IdempotencyClaim? claim)
         : GroupWrite<TResponse> where TResponse : class, IMessage<TResponse>, new()
     {
         private RecordContext? _context;
@@ -82,7 +82,7 @@ public sealed class RecordPipeline(GroupCommit writes, AccessPolicy policy, ISer
 
         protected internal override void Stage(HubDbContext db)
         {
-            _context = new RecordContext(db, policy, caller, channel, nowUtc);
+            _context = new RecordContext(db, policy, matching, caller, channel, nowUtc);
             _respond = change.Apply(_context);
         }
 

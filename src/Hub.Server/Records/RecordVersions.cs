@@ -76,9 +76,13 @@ public static class RecordRevisions
         record.VersionReason = reason;
     }
 
-    /// <summary>Marks the record withdrawn by the caller (or the hub), for the cause and reason.</summary>
-    public static void Withdraw(this IRevisableRecord record, RecordContext context, WithdrawalCause cause, string reason, string legalBasis)
+    /// <summary>
+    /// Marks the record withdrawn by the caller (or the hub), for the cause and reason, and takes
+    /// it out of the blind index: a withdrawn or purged record matches nothing.
+    /// </summary>
+    public static void Withdraw(this IRevisableRecord record, RecordContext context, string recordType, string recordId, WithdrawalCause cause, string reason, string legalBasis)
     {
+        context.Unindex(recordType, recordId);
         record.WithdrawalCause = cause;
         record.WithdrawalReason = reason;
         record.WithdrawnAtUtc = context.NowUtc;

@@ -3,8 +3,8 @@ using Hub.Contracts.V1;
 namespace Hub.Server.Validation;
 
 /// <summary>
-/// The parts several record kinds carry — seized items and identifiers (an alert's, a
-/// delivery's consignment) — checked by one rule wherever they appear.
+/// The parts several record kinds carry — seized items, identifiers, persons (an alert's, a
+/// delivery's, a case message's, a check's) — checked by one rule wherever they appear.
 /// </summary>
 public static class RecordParts
 {
@@ -28,6 +28,40 @@ public static class RecordParts
                 errors.Add($"{field}[{i}].kind", identifier.Kind == IdentifierKind.Unspecified ? "required" : $"unknown value {(int)identifier.Kind}");
             }
             RequiredLine(identifier.Value, $"{field}[{i}].value", MaxIdentifierValue, errors);
+        }
+    }
+
+    public const int MaxPersons = 20;
+    public const int MaxPersonName = 200;
+
+    /// <summary>
+    /// Persons wherever a record or a check carries them: a name of one line with at least two
+    /// letters, a date of birth as YYYY-MM-DD (1900 to today), a nationality code of three letters.
+    /// </summary>
+    public static void ValidatePersons(IReadOnlyList<PersonOfInterest> persons, string field, FieldErrors errors)
+    {
+        if (persons.Count > MaxPersons)
+        {
+            errors.Add(field, $"at most {MaxPersons}");
+        }
+        for (var i = 0; i < persons.Count; i++)
+        {
+            var person = persons[i];
+            var f = $"{field}[{i}].";
+            RequiredLine(person.Name, f + "name", MaxPersonName, errors);
+            if (!string.IsNullOrWhiteSpace(person.Name) && person.Name.Count(char.IsLetter) < 2)
+            {
+                errors.Add(f + "name", "must hold at least two letters");
+            }
+            if (person.DateOfBirth.Length > 0 && (!DateOnly.TryParseExact(person.DateOfBirth, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var born) || born.Year < 1900 || born > DateOnly.FromDateTime(DateTime.UtcNow)))
+            {
+                errors.Add(f + "date_of_birth", "a date as YYYY-MM-DD, from 1900 to today");
+            }
+            if (person.Nationality.Length > 0 && (person.Nationality.Length != 3 || !person.Nationality.All(char.IsAsciiLetterUpper)))
+            {
+                errors.Add(f + "nationality", "an ISO 3166-1 alpha-3 code in capitals (e.g. KGZ)");
+            }
         }
     }
 

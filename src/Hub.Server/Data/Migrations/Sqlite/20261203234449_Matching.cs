@@ -1,0 +1,142 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Hub.Server.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Matching : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "PartiesJson",
+                table: "CaseMessages",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.CreateTable(
+                name: "Matches",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Origin = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    AskingCountry = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    AskingRecordType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AskingRecordId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OwnerCountry = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RecordType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    RecordId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    KeyKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FoundAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DecidedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DecisionReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Matches", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MatchEvents",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MatchId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Audience = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    AlsoTo = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", nullable: false),
+                    AtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchEvents", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MatchKeys",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    RecordType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    RecordId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OwnerCountry = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Matches_AskingCountry_FoundAtUtc",
+                table: "Matches",
+                columns: new[] { "AskingCountry", "FoundAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Matches_OwnerCountry_FoundAtUtc",
+                table: "Matches",
+                columns: new[] { "OwnerCountry", "FoundAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Matches_RecordType_RecordId_AskingCountry",
+                table: "Matches",
+                columns: new[] { "RecordType", "RecordId", "AskingCountry" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchEvents_EventId",
+                table: "MatchEvents",
+                column: "EventId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchEvents_MatchId_Sequence",
+                table: "MatchEvents",
+                columns: new[] { "MatchId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchKeys_Hash",
+                table: "MatchKeys",
+                column: "Hash");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchKeys_KeyId",
+                table: "MatchKeys",
+                column: "KeyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchKeys_RecordType_RecordId",
+                table: "MatchKeys",
+                columns: new[] { "RecordType", "RecordId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Matches");
+
+            migrationBuilder.DropTable(
+                name: "MatchEvents");
+
+            migrationBuilder.DropTable(
+                name: "MatchKeys");
+
+            migrationBuilder.DropColumn(
+                name: "PartiesJson",
+                table: "CaseMessages");
+        }
+    }
+}
