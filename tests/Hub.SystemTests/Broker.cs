@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using System.Text;
 using Hub.SystemTests;
@@ -171,13 +172,16 @@ public static class AgencyInbox
         {
             using var json = System.Text.Json.JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span));
             var root = json.RootElement;
-            var alert = root.GetProperty("alert");
+            // Alert events name the alert; match events the country's own record in the match.
+            var alert = root.TryGetProperty("alert", out var a) ? a : (JsonElement?)null;
+            var recordId = alert is { } known ? known.GetProperty("id").GetString()!
+                : root.TryGetProperty("match", out var m) && m.GetProperty("match").TryGetProperty("record", out var r) ? r.GetProperty("recordId").GetString()! : "";
             var item = new Received(
                 Guid.Parse(root.GetProperty("eventId").GetString()!),
                 root.GetProperty("eventType").GetString()!,
                 root.GetProperty("sequence").GetInt64(),
-                alert.GetProperty("id").GetString()!,
-                alert.TryGetProperty("content", out var content) ? content.GetProperty("distribution").GetString() : null,
+                recordId,
+                alert is { } withContent && withContent.TryGetProperty("content", out var content) ? content.GetProperty("distribution").GetString() : null,
                 root.GetRawText());
             if (mine is not null && !mine.Contains(item.AlertId))
             {

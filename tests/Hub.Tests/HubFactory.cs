@@ -36,9 +36,10 @@ public class HubFactory : WebApplicationFactory<Program>
     public virtual string SigningKeyPem { get; } = IdentityKeys.NewRsaPem();
     public virtual string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>The audit key (Hub:Audit:Key): the hub's secret, which an attacker with the database does not have.</summary>
+    /// <summary>The blind index's key (Hub:Matching:Key), which an attacker with the database does not have either.</summary>
     public string MatchingKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The audit key (Hub:Audit:Key): the hub's secret, which an attacker with the database does not have.</summary>
     public virtual string AuditKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public RsaSecurityKey SigningKey

@@ -103,10 +103,10 @@ internal sealed class ReviseAlertChange(Caller caller, Guid alertId, string acti
         alert.AddressedCountries = string.Join(',', next.AddressedCountries);
         alert.Items.Clear();
         alert.Items.AddRange(PostAlertChange.ItemsOf(next));
-        context.Index(RecordType, alert.Id.ToString(), alert.ReportingCountry, AlertMapping.AccessOf(alert), AlertMapping.PartsOf(next));
         var releaseChanged = alert.Distribution != priorDistribution || alert.AddressedCountries != priorAddressed;
         AlertFeedKind.Raise(context, alert, releaseChanged ? AlertEventTypes.Released : AlertEventTypes.Corrected,
             releaseChanged ? new AlertChangeFacts(alert.Version, reason, priorDistribution, priorAddressed) : new AlertChangeFacts(alert.Version, reason));
+        context.Index(RecordType, alert.Id.ToString(), alert.ReportingCountry, AlertMapping.AccessOf(alert), AlertMapping.PartsOf(next));
         return Answer(context, alert, releaseChanged
             ? $"version {alert.Version}; release {ProtoEnums.Name(priorDistribution)}({priorAddressed}) -> {ProtoEnums.Name(alert.Distribution)}({alert.AddressedCountries})"
             : $"version {alert.Version}; corrected");

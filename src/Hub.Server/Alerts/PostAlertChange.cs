@@ -60,9 +60,10 @@ internal sealed class PostAlertChange(SeizureAlertContent asSent, SeizureAlertCo
             VersionAt = Timestamp.FromDateTime(context.NowUtc),
         };
         context.Db.Add(record);
-        context.Index(RecordType, record.Id.ToString(), record.ReportingCountry, AlertMapping.AccessOf(record), AlertMapping.PartsOf(content), fresh: true);
         context.Raise(posted, r => new AlertPosted(r.EventId, record.Id, r.Sequence, record.ReportingCountry, ProtoEnums.Name(record.Distribution),
             [.. content.AddressedCountries], ProtoEnums.Name(record.HandlingCode), ProtoJson.Formatter.Format(Stored())));
+        // After the alert's own event: a country hears of its alert before of the alert's matches.
+        context.Index(RecordType, record.Id.ToString(), record.ReportingCountry, AlertMapping.AccessOf(record), AlertMapping.PartsOf(content), fresh: true);
         return () =>
         {
             context.Audit(Action, RecordType, record.Id.ToString(),

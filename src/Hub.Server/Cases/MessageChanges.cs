@@ -78,10 +78,10 @@ internal sealed class PostMessageChange(Caller caller, PostMessageRequest reques
         message.PartiesJson = MessageParties.Write(request.Identifiers, request.Persons);
         context.Db.Add(message);
         CaseSearch.Index(context.Db, message);
-        context.Index("case-message", message.Id.ToString(), message.SenderCountry, CaseMapping.AccessOf(message, record), MessageParties.Read(message.PartiesJson), fresh: true);
         context.RecordId = message.Id.ToString();
         var posted = new CaseEvent { Message = CaseMapping.ToProto(message) };
         CaseFeedKind.Raise(context, record.Id, "message.posted", posted);
+        context.Index("case-message", message.Id.ToString(), message.SenderCountry, CaseMapping.AccessOf(message, record), MessageParties.Read(message.PartiesJson), fresh: true);
         if (repliedTo is not null && repliedTo.AwaitingReply && repliedTo.RecipientList.Contains(Caller.Country))
         {
             // A recipient's reply answers the request.

@@ -130,7 +130,8 @@ internal sealed class DeliveryRevisionChange(Caller caller, string action, Guid 
             throw HubException.FailedPrecondition("title", "the details already read so: nothing to change", RecordType, deliveryId.ToString()).For(action);
         }
         details.Supersede(context, RecordType, deliveryId.ToString(), record!.CreatedAtUtc, before, reason);
+        var respond = DeliveryChange.Store(context, record, document!, "details.corrected", action, $"details version {details.Version}");
         context.Index(RecordType, deliveryId.ToString(), document!.InitiatingCountry, DeliveryFeedKind.AccessOf(document), DeliveryFeedKind.PartsOf(document));
-        return DeliveryChange.Store(context, record, document!, "details.corrected", action, $"details version {details.Version}");
+        return respond;
     }
 }

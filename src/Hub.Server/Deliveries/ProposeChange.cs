@@ -68,7 +68,8 @@ internal sealed class ProposeChange(Caller caller, ProposeDeliveryRequest reques
             DocumentJson = "",
         };
         context.Db.Add(record);
+        var respond = DeliveryChange.Store(context, record, delivery, "proposed", Action, null);
         context.Index(DeliveryFeedKind.RecordType, _id.ToString(), delivery.InitiatingCountry, DeliveryFeedKind.AccessOf(delivery), DeliveryFeedKind.PartsOf(delivery), fresh: true);
-        return DeliveryChange.Store(context, record, delivery, "proposed", Action, null);
+        return respond;
     }
 }
