@@ -1,6 +1,6 @@
 using Hub.Server.Matching.Names;
 
-namespace Hub.Tests.Matching.Names;
+namespace Hub.Tests.Matching;
 
 /// <summary>One test per folding rule: the variants on the left all fold to the skeleton on the right.</summary>
 public sealed class NameFoldingTests

@@ -1,6 +1,6 @@
 using Hub.Server.Matching.Names;
 
-namespace Hub.Tests.Matching.Names;
+namespace Hub.Tests.Matching;
 
 /// <summary>Issue 15's names: one person in any scheme and order meets itself, by comparison and by blind key; near names do not.</summary>
 public sealed class NameMatchingTests
@@ -76,7 +76,7 @@ public sealed class NameMatchingTests
         Assert.Equal("Nazarbayev", Transliteration.ToLatin("Назарбаев", NameScheme.BgnPcgn, NameLanguage.Russian));
         Assert.Equal("Äbilqasym", Transliteration.ToLatin("Әбілқасым", NameScheme.BgnPcgn, NameLanguage.Kazakh));
         Assert.Equal("Gʻulomov", Transliteration.ToLatin("Ғуломов", NameScheme.NationalLatin, NameLanguage.Uzbek));
-        Assert.Equal("Äbılqasym", Transliteration.ToLatin("Әбылқасым", NameScheme.NationalLatin, NameLanguage.Kazakh));
+        Assert.Equal("Äbılqasım", Transliteration.ToLatin("Әбылқасым", NameScheme.NationalLatin, NameLanguage.Kazakh));
         Assert.Equal("SHCHUKIN", IcaoTable.ToIcao("ЩУКИН"));
     }
 }

@@ -1,6 +1,6 @@
 using Hub.Server.Matching.Names;
 
-namespace Hub.Tests.Matching.Names;
+namespace Hub.Tests.Matching;
 
 /// <summary>The committed data set is what the generator writes; HUB_WRITE_NAME_PAIRS=1 rewrites it in the source tree.</summary>
 public sealed class NamePairsFileTests

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Hub.Server.Matching.Names;
 
-namespace Hub.Tests.Matching.Names;
+namespace Hub.Tests.Matching;
 
 /// <summary>
 /// Writes name-pairs.csv: people named in their language's Cyrillic, paired with the Latin forms

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Hub.Server.Matching.Names;
 
-namespace Hub.Tests.Matching.Names;
+namespace Hub.Tests.Matching;
 
 /// <summary>Precision and recall of the comparison and of the blind keys on name-pairs.csv.</summary>
 public sealed class NameSetQualityTests(ITestOutputHelper output)
