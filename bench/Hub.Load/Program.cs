@@ -25,7 +25,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Hub.Load -- SCENARIO [options]
-          scenarios: ingest | durability | fanout | e2e | growth | memory | streams | signin
+          scenarios: ingest | durability | fanout | e2e | growth | memory | streams | signin | names
           --seconds N     length of each measured phase (each scenario has its default)
           --out DIR       where to write SCENARIO-TIMESTAMP.json and .png (default bench/results)
           --rate R        fixed rate (alerts/s) instead of the scenario's default
@@ -50,11 +50,12 @@ IScenario? scenario = options.Scenario switch
     "memory" => new MemoryScenario(),
     "streams" => new StreamsScenario(),
     "signin" => new SignInScenario(),
+    "names" => new NameQualityScenario(),
     _ => null,
 };
 if (scenario is null)
 {
-    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams | signin");
+    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams | signin | names");
     return 2;
 }
 

@@ -1,6 +1,13 @@
 using Hub.Server;
 using Hub.Server.Data;
 
+// `Hub.Server match-names` compares names from CSV (Matching/Names/MatchNamesCommand.cs): it
+// needs neither the database nor the configuration, so it runs before the host is built.
+if (Hub.Server.Matching.Names.MatchNamesCommand.Handles(args))
+{
+    return await Hub.Server.Matching.Names.MatchNamesCommand.RunAsync(Console.In, Console.Out, Console.Error);
+}
+
 // The application's own folder is the content root wherever the hub is started from: the
 // README's production commands start it from the repository root, and without this
 // appsettings.json and the console's files were not found.
