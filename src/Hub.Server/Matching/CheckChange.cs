@@ -122,6 +122,6 @@ internal sealed class CheckChange(Caller caller, string purpose, IReadOnlyList<C
                 Name = c.PersonOfInterest.Name,
                 Score = Math.Round(c.Match.Score, 4),
                 Same = c.Match.Same,
-                Explanation = { c.Match.Explanation.Select(t => t.ToString()) },
+                Explanation = { c.Match.Explanation.Select(t => FormattableString.Invariant($"{t.A ?? "-"} ~ {t.B ?? "-"}: {t.Rule} ({t.Score:0.00})")) },
             });
 }
