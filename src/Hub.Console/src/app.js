@@ -2,6 +2,7 @@
 // the unread counts and the cues.
 
 import { createAlertDialogs } from './alert-dialogs.js';
+import * as api from './api.js';
 import * as auth from './auth.js';
 import { announce, banner, beep, setSound, soundEnabled } from './cues.js';
 import { MEMBERS } from './countries.js';
@@ -16,10 +17,11 @@ import { createMessageDialogs } from './message-revisions.js';
 import { applyI18n, language, onLanguageChange, setLanguage, t } from './i18n.js';
 import { connectLive } from './live.js';
 import { createMapView } from './map-view.js';
+import { canUseMatches, createMatchesView } from './matches-view.js';
 import { canReviewRetention, createRetentionView } from './retention-view.js';
 import { isEscalation, Store } from './store.js';
 
-const ALL_VIEWS = ['feed', 'map', 'deliveries', 'post-alert', 'case-message', 'retention'];
+const ALL_VIEWS = ['feed', 'map', 'deliveries', 'post-alert', 'case-message', 'matches', 'retention'];
 const POSTER_ROLES = ['liaison_officer', 'agency_system'];
 
 function showFatal(message) {
@@ -75,10 +77,11 @@ function start() {
   onLanguageChange(showUser);
 
   // Only the centre reviews retention: elsewhere the tab and its view are not there at all.
-  const VIEWS = ALL_VIEWS.filter((view) => view !== 'retention' || canReviewRetention(user));
-  if (!VIEWS.includes('retention')) {
-    $('#tab-retention').remove();
-    $('#view-retention').remove();
+  // Likewise the Matches tab for administrators, whom the hub refuses (separation of duties).
+  const VIEWS = ALL_VIEWS.filter((view) => (view !== 'retention' || canReviewRetention(user)) && (view !== 'matches' || canUseMatches(user)));
+  for (const view of ALL_VIEWS.filter((candidate) => !VIEWS.includes(candidate))) {
+    $('#tab-' + view).remove();
+    $('#view-' + view).remove();
   }
 
   const store = new Store();
@@ -114,6 +117,18 @@ function start() {
   });
   createMessageForm({ store, user });
   const retention = VIEWS.includes('retention') ? createRetentionView({ user }) : null;
+  const matches = VIEWS.includes('matches')
+    ? createMatchesView({
+      user,
+      tab: $('#tab-matches'),
+      // A released or readable alert: fetched as this country may read it now, shown in the feed.
+      async openRecord(record) {
+        store.addAlert(await api.get(`/api/v1/alerts/${encodeURIComponent(record.recordId)}`), { live: false });
+        activate('feed');
+        feed.show('alert:' + record.recordId);
+      },
+    })
+    : null;
 
   // --- tabs --------------------------------------------------------------------------
 
@@ -158,6 +173,9 @@ function start() {
     }
     if (view === 'retention') {
       retention.load();
+    }
+    if (view === 'matches') {
+      matches.load();
     }
     if (location.hash !== '#' + view) {
       history.replaceState(null, '', '#' + view);
@@ -289,7 +307,11 @@ function start() {
     onStatus(state) {
       connectionState = state;
       showConnection();
+      if (state === 'connected') {
+        matches?.load();
+      }
     },
+    onMatchEvent: (event) => matches?.onEvent(event),
     onError(error) {
       connection.title = t('app.loadFailed', { what: '', error: error.message });
       console.warn('catching up failed', error);

@@ -15,9 +15,10 @@ function retryDelay(count) {
 
 /**
  * Connects the store to the hub. onStatus(state) receives 'connecting', 'connected',
- * 'reconnecting' or 'disconnected'; onError(error) a failed catch-up.
+ * 'reconnecting' or 'disconnected'; onError(error) a failed catch-up; onMatchEvent(event)
+ * each `matchEvent` push.
  */
-export function connectLive(store, { onStatus, onError }) {
+export function connectLive(store, { onStatus, onError, onMatchEvent }) {
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(location.origin + '/hubs/feed', { accessTokenFactory: () => auth.accessToken() })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
@@ -29,6 +30,8 @@ export function connectLive(store, { onStatus, onError }) {
   connection.on('alertPosted', (message) => store.addAlertEvent(message, { live: true }));
   connection.on('caseEvent', (event) => store.addCaseEvent(event, { live: true }));
   connection.on('deliveryEvent', (event) => store.addDeliveryEvent(event, { live: true }));
+  // Matches are not feed entries: the Matches tab keeps them (and fetches its list on 'connected').
+  connection.on('matchEvent', (event) => onMatchEvent?.(event));
 
   // Where the feed stood when the connection dropped (null: never caught up yet).
   let resumeFrom = null;

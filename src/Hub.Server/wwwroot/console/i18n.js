@@ -2,6 +2,7 @@
 // the choice is kept in localStorage and sets <html lang>. Dates are shown in the browser's
 // time zone.
 
+import * as matches from './i18n-matches.js';
 import * as revisions from './i18n-revisions.js';
 
 const STORAGE_KEY = 'hub.console.language';
@@ -557,6 +558,10 @@ Object.assign(en, revisions.en);
 Object.assign(ru, revisions.ru);
 Object.assign(enums.en, revisions.enums.en);
 Object.assign(enums.ru, revisions.enums.ru);
+Object.assign(en, matches.en);
+Object.assign(ru, matches.ru);
+Object.assign(enums.en, matches.enums.en);
+Object.assign(enums.ru, matches.enums.ru);
 
 const dictionaries = { en, ru };
 let current = initialLanguage();
