@@ -22,14 +22,22 @@ internal sealed class MatchChecks(IReadOnlyList<string> hitPhones)
 
     private long _hits;
     private long _answers;
+    private Latency _hitLatency = new();
+    private Latency _noHitLatency = new();
 
     public long Hits => Interlocked.Read(ref _hits);
     public long Answers => Interlocked.Read(ref _answers);
+
+    /// <summary>Latency (from the due time) of the checks that hit, and of those that did not: the 1 % of hits is the tail p99 looks at.</summary>
+    public LatencySummary HitLatency => _hitLatency.Summary();
+    public LatencySummary NoHitLatency => _noHitLatency.Summary();
 
     public void ResetCounts()
     {
         Interlocked.Exchange(ref _hits, 0);
         Interlocked.Exchange(ref _answers, 0);
+        _hitLatency = new Latency();
+        _noHitLatency = new Latency();
     }
 
     public CheckRequest Request(long i) => new()
@@ -39,13 +47,19 @@ internal sealed class MatchChecks(IReadOnlyList<string> hitPhones)
     };
 
     /// <summary>Check request <c>i</c> on <paramref name="client"/>, counting the answers that hit.</summary>
-    public Drive.Call On(Matches.MatchesClient client) => async (i, _, ct) =>
+    public Drive.Call On(Matches.MatchesClient client) => async (i, due, ct) =>
     {
         var response = await client.CheckAsync(Request(i), cancellationToken: ct);
+        var answered = System.Diagnostics.Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _answers);
         if (response.Results.Count == 1 && response.Results[0].Hit)
         {
             Interlocked.Increment(ref _hits);
+            _hitLatency.Record(due, answered);
+        }
+        else
+        {
+            _noHitLatency.Record(due, answered);
         }
     };
 
