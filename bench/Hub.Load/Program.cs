@@ -12,7 +12,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 // The bare baselines run as a second process of this tool, started by the scenarios.
 if (args.Length > 0 && args[0] == "serve-bare")
 {
-    return await BareServer.RunAsync(Arg("--web"), Arg("--grpc"));
+    return await BareServer.RunAsync(Arg("--web"), Arg("--grpc"), OptionalArg("--match-db"), OptionalArg("--match-key"));
 }
 
 Options options;
@@ -25,13 +25,14 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Hub.Load -- SCENARIO [options]
-          scenarios: ingest | durability | fanout | e2e | growth | memory | streams | signin | names
+          scenarios: ingest | durability | fanout | e2e | growth | memory | streams | signin | names | match
           --seconds N     length of each measured phase (each scenario has its default)
           --out DIR       where to write SCENARIO-TIMESTAMP.json and .png (default bench/results)
           --rate R        fixed rate (alerts/s) instead of the scenario's default
           --concurrency C callers in the capacity phases (default 32)
           --operators A,B operator counts for fanout (default 100,500,1000)
-          --sizes A,B     stored alerts for growth (default 10k,100k,1m); for streams, one size (default 4000)
+          --sizes A,B     stored alerts for growth (default 10k,100k,1m); for streams, one size (default 4000);
+                          indexed identifiers for match (default 10k,1m)
           --streams N     unread WatchAlerts streams for streams (default 1000)
           --set KEY=VALUE hub configuration for the run, e.g. --set Hub:Streams:PerCaller=100 (repeatable)
           --no-syscalls   skip the fsync census (strace) of durability
@@ -51,11 +52,12 @@ IScenario? scenario = options.Scenario switch
     "streams" => new StreamsScenario(),
     "signin" => new SignInScenario(),
     "names" => new NameQualityScenario(),
+    "match" => new MatchScenario(),
     _ => null,
 };
 if (scenario is null)
 {
-    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams | signin | names");
+    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams | signin | names | match");
     return 2;
 }
 
@@ -111,5 +113,11 @@ static void CleanUp()
 string Arg(string name)
 {
     var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} is required");
+    return OptionalArg(name) ?? throw new ArgumentException($"{name} is required");
+}
+
+string? OptionalArg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }

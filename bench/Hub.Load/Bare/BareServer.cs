@@ -18,7 +18,8 @@ namespace Hub.Load.Bare;
 /// </summary>
 internal static class BareServer
 {
-    public static async Task<int> RunAsync(string web, string grpc)
+    /// <param name="matchDatabase">For the match scenario: the hub's SQLite file, looked up by <see cref="BareLookup"/> under <paramref name="matchKeyFile"/>.</param>
+    public static async Task<int> RunAsync(string web, string grpc, string? matchDatabase = null, string? matchKeyFile = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Not the hub's appsettings.json (copied beside this tool): its Kestrel endpoints would
@@ -36,8 +37,16 @@ internal static class BareServer
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 1024 * 1024);
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<Broadcaster>();
+        if (matchDatabase is not null && matchKeyFile is not null)
+        {
+            builder.Services.AddSingleton(new BareLookup.Database(matchDatabase, matchKeyFile));
+        }
         var app = builder.Build();
         app.MapGrpcService<EchoAlerts>();
+        if (matchDatabase is not null)
+        {
+            app.MapGrpcService<BareLookup>();
+        }
         app.MapHub<BareFeedHub>("/hubs/feed");
         app.MapGet("/healthz", () => "ok");
         // Starts a broadcast: `count` alertPosted messages to every connection, `rate` per second.

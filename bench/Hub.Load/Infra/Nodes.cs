@@ -84,7 +84,8 @@ internal sealed class ServerNode : IAsyncDisposable
     }
 
     /// <summary>The bare baselines: a gRPC echo of SeizureAlerts.PostAlert and a bare SignalR hub, no storage, no auth.</summary>
-    public static async Task<ServerNode> StartBareAsync()
+    /// <param name="matchDatabase">The match scenario's hub database (and <paramref name="matchKeyFile"/>, its matching key): adds the bare Matches.Check lookup.</param>
+    public static async Task<ServerNode> StartBareAsync(string? matchDatabase = null, string? matchKeyFile = null)
     {
         var web = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
         var grpc = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
@@ -94,7 +95,10 @@ internal sealed class ServerNode : IAsyncDisposable
             // The hub's GC mode (an ASP.NET Core app: server GC), whatever this tool's own is.
             ["DOTNET_gcServer"] = "1",
         };
-        var process = ChildProcess.Start("bare", Repo.ToolAssembly, ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()], environment);
+        string[] arguments = matchDatabase is null || matchKeyFile is null
+            ? ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()]
+            : ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString(), "--match-db", matchDatabase, "--match-key", matchKeyFile];
+        var process = ChildProcess.Start("bare", Repo.ToolAssembly, arguments, environment);
         var node = new ServerNode("bare", process, web, grpc, null);
         try
         {
