@@ -29,6 +29,7 @@ public sealed partial class GroupCommit : IAsyncDisposable
     private readonly AuditChain _chain;
     private readonly ILogger<GroupCommit> _logger;
     private readonly Counter<long> _commits;
+    private int _waiting;
     private readonly Counter<long> _writes;
     private readonly Histogram<double> _commitTime;
     private Task? _loop;
@@ -42,7 +43,8 @@ public sealed partial class GroupCommit : IAsyncDisposable
         _commits = meter.CreateCounter<long>("hub.group_commit.commits", description: "Transactions the node's group commit ran");
         _writes = meter.CreateCounter<long>("hub.group_commit.writes", description: "Writes those transactions carried");
         _commitTime = meter.CreateHistogram<double>("hub.group_commit.duration", unit: "ms", description: "Time of one group commit, from its BEGIN to its COMMIT");
-        meter.CreateObservableGauge("hub.group_commit.queued", () => _queue.Reader.Count, description: "Writes waiting for the next commit");
+        // Counted here: the unbounded single-reader channel does not support Reader.Count (it threw whenever the gauge was read).
+        meter.CreateObservableGauge("hub.group_commit.queued", () => Volatile.Read(ref _waiting), description: "Writes waiting for the next commit");
     }
 
     /// <summary>Queues the write and waits for its commit; its failure is rethrown here, and fails no other write.</summary>
@@ -50,8 +52,10 @@ public sealed partial class GroupCommit : IAsyncDisposable
     {
         var queued = new Queued<T>(write);
         EnsureRunning();
+        Interlocked.Increment(ref _waiting);
         if (!_queue.Writer.TryWrite(queued))
         {
+            Interlocked.Decrement(ref _waiting);
             throw new ObjectDisposedException(nameof(GroupCommit), "the node is shutting down");
         }
         return queued.Completion.Task;
@@ -94,6 +98,7 @@ public sealed partial class GroupCommit : IAsyncDisposable
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
             {
                 batch.Add(next);
+                Interlocked.Decrement(ref _waiting);
             }
             try
             {
