@@ -8,7 +8,8 @@ import { $, h, replaceChildren } from './dom.js';
 import { enumLabel, formatNumber, language, onLanguageChange, t } from './i18n.js';
 import { quantityText, unit } from './statistics-format.js';
 
-// ColorBrewer Blues, 5 classes.
+// ColorBrewer Blues, 5 classes (the legend's swatches, .swatch.stat-0 to -4, in statistics.css:
+// the hub's Content-Security-Policy allows no style attributes; CSSOM fills are allowed).
 const COLOURS = ['#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
 const NOT_REPORTED = '#bdbdbd';
 
@@ -79,9 +80,9 @@ export function createChoropleth() {
     const u = unit(shown.measure);
     replaceChildren(legend,
       limits.map((limit) => h('li', {},
-        h('span', { class: 'swatch', style: `background:${limit.colour}`, 'aria-hidden': 'true' }),
-        t('stats.map.range', { low: formatNumber(limit.low, 1), high: formatNumber(limit.high, 1), unit: u }))),
-      h('li', {}, h('span', { class: 'swatch', style: `background:${NOT_REPORTED}`, 'aria-hidden': 'true' }), t('stats.notReported')),
+        h('span', { class: ['swatch', 'stat-' + COLOURS.indexOf(limit.colour)], 'aria-hidden': 'true' }),
+        limit.low === limit.high ? quantityText(limit.low, shown.measure) : t('stats.map.range', { low: formatNumber(limit.low, 1), high: formatNumber(limit.high, 1), unit: u }))),
+      h('li', {}, h('span', { class: 'swatch stat-nr', 'aria-hidden': 'true' }), t('stats.notReported')),
       h('li', {}, h('span', { class: 'swatch other', 'aria-hidden': 'true' }), t('stats.map.noFigure')));
     const rows = [...shown.values.entries()].sort((a, b) => (b[1].notReported ? -1 : b[1].quantity) - (a[1].notReported ? -1 : a[1].quantity));
     replaceChildren(tableHolder, h('table', { class: 'stats-table', dataset: { testid: 'map-stat-table' } },

@@ -1,0 +1,196 @@
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Playwright;
+
+namespace Hub.SystemTests;
+
+/// <summary>
+/// The Statistics tab in a real browser, on the national returns of the centre's annual report
+/// (2011–2013) imported first: the analyst compares Kazakhstan's 2012 with 2011 and sees the
+/// chart and the report's changes (hashish "almost 27 times" down, opium 16 times up, marijuana
+/// +2.1 %), the stated totals that disagree with their figures, exports the comparison as CSV
+/// and XLSX (the files read back), colours the map by the totals, and opens the printable
+/// situation report in Russian.
+/// </summary>
+public sealed class ConsoleStatisticsBrowserTests(Broker broker) : IAsyncLifetime
+{
+    private static readonly float Wait = ConsoleBrowser.Wait;
+    private ConsoleBrowser? _browser;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ConsoleBrowser Browser => _browser!;
+
+    public async ValueTask InitializeAsync() => _browser = await ConsoleBrowser.LaunchAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+    }
+
+    /// <summary>The report's returns: the hub's own copy when it has one, else this test's.</summary>
+    private static string ReportCsv()
+    {
+        var own = Path.Combine(Broker.RepositoryRoot(), "src", "Hub.Server", "Statistics", "ReportData", "seizures-2011-2013.csv");
+        return File.ReadAllText(File.Exists(own) ? own : Path.Combine(AppContext.BaseDirectory, "TestData", "seizures-2011-2013.csv"));
+    }
+
+    private static async Task ImportReturnsAsync(HubProcess node)
+    {
+        using var http = new HttpClient { BaseAddress = node.WebAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await node.PersonTokenAsync("analyst"));
+        using var response = await http.PostAsJsonAsync("/api/v1/statistics/returns/imports", new
+        {
+            idempotencyKey = "report-2013-" + Guid.NewGuid().ToString("N"),
+            csv = ReportCsv(),
+            distribution = "DISTRIBUTION_MEMBERS_AND_OBSERVERS",
+            handlingCode = "HANDLING_CODE_H0",
+            source = "CARICC annual report 2013",
+            // The hub may hold the report's returns already: this import replaces them.
+            replace = true,
+        }, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    private static ILocator Change(IPage page, string substance) =>
+        page.Locator($"[data-testid=changes-table] [data-testid=change-row][data-country=KAZ][data-substance={substance}][data-measure=MEASURE_MASS_KG]");
+
+    /// <summary>Every worksheet's and the shared strings' XML of a workbook.</summary>
+    private static string WorkbookXml(string path)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        var text = new StringBuilder();
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) || e.FullName == "xl/sharedStrings.xml"))
+        {
+            using var reader = new StreamReader(entry.Open());
+            text.Append(reader.ReadToEnd());
+        }
+        Assert.Contains(zip.Entries, e => e.FullName == "[Content_Types].xml");
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task The_analyst_compares_Kazakhstan_2012_with_2011_exports_it_maps_it_and_prints_the_report_in_Russian()
+    {
+        Browser.Require();
+        await using var node = await HubProcess.StartAsync(broker.HubUri);
+        await ImportReturnsAsync(node);
+
+        var page = await Browser.SignInAsync(node, "analyst");
+        await page.Locator("[data-testid=nav-statistics]").ClickAsync();
+        var form = page.Locator("form[data-testid=stats-form]");
+        await form.Locator("#st-source").SelectOptionAsync("STATISTICS_SOURCE_RETURNS");
+        await form.Locator("#st-from").FillAsync("2011");
+        await form.Locator("#st-to").FillAsync("2012");
+        await form.Locator("#st-granularity").SelectOptionAsync("PERIOD_GRANULARITY_YEAR");
+        await form.Locator("#st-groupBy").SelectOptionAsync("STATISTICS_DIMENSION_SUBSTANCE");
+        await form.Locator("#st-country-KAZ").CheckAsync();
+        await form.Locator("[data-testid=stats-show]").ClickAsync();
+
+        // The chart: drawn (a canvas), in kilograms, a line per substance through both years.
+        var chart = page.Locator("[data-testid=statistics-chart]");
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-measure", "MEASURE_MASS_KG", new() { Timeout = Wait });
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-periods", "2011,2012");
+        await Assertions.Expect(chart.Locator("canvas").First).ToBeVisibleAsync();
+        var series = (await chart.GetAttributeAsync("data-series"))!.Split(',');
+        Assert.Contains("SUBSTANCE_HASHISH", series);
+        Assert.Contains("SUBSTANCE_MARIJUANA", series);
+        Assert.True(int.Parse(await chart.GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 8);
+        Assert.True(await chart.Locator("canvas").First.EvaluateAsync<int>("c => c.width") > 200);
+        // Its figures as a table: hashish 6,093 kg in 2011, 225.9 kg in 2012.
+        var hashishLine = page.Locator("[data-testid=chart-table] tr[data-key=SUBSTANCE_HASHISH]");
+        await Assertions.Expect(hashishLine).ToContainTextAsync("6,093");
+        await Assertions.Expect(hashishLine).ToContainTextAsync("225.9");
+
+        // The report's changes: "hashish seizures dropped almost by 27 times", "a 16-times
+        // increase" of opium, "marihuana seizure levels increased by 2.1%".
+        var hashish = Change(page, "SUBSTANCE_HASHISH");
+        await Assertions.Expect(hashish).ToHaveAttributeAsync("data-state", "CHANGE_STATE_COMPARED", new() { Timeout = Wait });
+        await Assertions.Expect(hashish.Locator("[data-testid=change-base]")).ToHaveTextAsync("6,093 kg");
+        await Assertions.Expect(hashish.Locator("[data-testid=change-current]")).ToHaveTextAsync("225.9 kg");
+        await Assertions.Expect(hashish.Locator("[data-testid=change-percent]")).ToHaveTextAsync("−96.3 %");
+        await Assertions.Expect(hashish.Locator("[data-testid=change-factor]")).ToHaveTextAsync("×0.037 (27.0 times less)");
+        await Assertions.Expect(Change(page, "SUBSTANCE_OPIUM").Locator("[data-testid=change-factor]")).ToHaveTextAsync("×16.1");
+        await Assertions.Expect(Change(page, "SUBSTANCE_MARIJUANA").Locator("[data-testid=change-percent]")).ToHaveTextAsync("+2.1 %");
+        await Assertions.Expect(Change(page, "SUBSTANCE_PRECURSORS").Locator("[data-testid=change-percent]")).ToHaveTextAsync("−78.1 %");
+        // Cocaine: 291 g in 2012 and no 2011 figure — new or not reported, in words, never "0".
+        var cocaine = Change(page, "SUBSTANCE_COCAINE");
+        await Assertions.Expect(cocaine.Locator("[data-testid=change-current]")).ToHaveTextAsync("0.291 kg");
+        await Assertions.Expect(cocaine.Locator("[data-testid=change-state]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(New: nothing in 2011|Not reported for 2011)$"));
+        await Assertions.Expect(cocaine.Locator("[data-testid=change-base]")).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^0"));
+        await Assertions.Expect(cocaine.Locator("[data-testid=change-percent]")).ToHaveTextAsync("—");
+        // Each period says whether it is complete.
+        await Assertions.Expect(page.Locator("[data-testid=stats-changes] [data-testid=period-statuses] li[data-period='2012']")).ToHaveCountAsync(1);
+
+        // The stated totals disagree with the sum of the figures: both numbers shown.
+        var finding = page.Locator("[data-testid=consistency-finding][data-country=KAZ][data-period='2012'][data-check=CONSISTENCY_CHECK_STATED_TOTAL]");
+        await Assertions.Expect(finding).ToHaveCountAsync(1, new() { Timeout = Wait });
+        await Assertions.Expect(finding.Locator("[data-testid=finding-numbers]")).ToContainTextAsync("stated 28,829 kg");
+        await page.ScreenshotAsync(new() { Path = ConsoleBrowser.ScreenshotPath("statistics-kaz-2011-2012.png"), FullPage = true });
+
+        // Exports, with the bearer token, read back.
+        var csv = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=export-changes-csv]").ClickAsync());
+        var csvText = await File.ReadAllTextAsync((await csv.PathAsync())!, Ct);
+        Assert.EndsWith(".csv", csv.SuggestedFilename, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("KAZ", csvText, StringComparison.Ordinal);
+        Assert.Contains("225.9", csvText, StringComparison.Ordinal);
+        Assert.Contains("6093", csvText.Replace(",", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var xlsx = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=export-changes-xlsx]").ClickAsync());
+        Assert.EndsWith(".xlsx", xlsx.SuggestedFilename, StringComparison.OrdinalIgnoreCase);
+        var sheet = WorkbookXml((await xlsx.PathAsync())!);
+        Assert.Contains("KAZ", sheet, StringComparison.Ordinal);
+        Assert.Contains("225.9", sheet, StringComparison.Ordinal);
+        Assert.Contains("6093", sheet, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("[data-testid=export-status]")).ToContainTextAsync("Downloaded");
+
+        // At a phone's width nothing is cut off: the page does not scroll sideways.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.WaitForTimeoutAsync(300);
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390);
+        await Assertions.Expect(chart.Locator("canvas").First).ToBeVisibleAsync();
+        Assert.True(await chart.Locator("canvas").First.EvaluateAsync<int>("c => c.getBoundingClientRect().width") <= 390);
+        await page.ScreenshotAsync(new() { Path = ConsoleBrowser.ScreenshotPath("statistics-390.png"), FullPage = true });
+        await page.SetViewportSizeAsync(1366, 768);
+
+        // The choropleth: Kazakhstan coloured by its total, with the table beside the map.
+        await page.Locator("[data-testid=stats-show-map]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=nav-map]")).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator("[data-testid=map-statistics]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=map-stat-table] tr[data-country=KAZ]")).ToContainTextAsync("Kazakhstan");
+        await Assertions.Expect(page.Locator("#map path.country[data-country=KAZ]")).ToHaveAttributeAsync("data-value", new System.Text.RegularExpressions.Regex(@"^\d"));
+        await page.ScreenshotAsync(new() { Path = ConsoleBrowser.ScreenshotPath("statistics-map.png") });
+
+        // The printable report, in Russian, in a window of its own.
+        await page.Locator("[data-testid=nav-statistics]").ClickAsync();
+        await page.Locator("select#language").SelectOptionAsync("ru");
+        await Assertions.Expect(page.Locator("[data-testid=nav-statistics] .tab-label")).ToHaveTextAsync("Статистика");
+        await Assertions.Expect(hashish.Locator("[data-testid=change-percent]")).ToHaveTextAsync("−96,3 %");
+        var report = await page.RunAndWaitForPopupAsync(() => page.Locator("[data-testid=stats-report]").ClickAsync());
+        report.PageError += (_, error) => TestContext.Current.TestOutputHelper?.WriteLine($"[report page error] {error}");
+        Assert.Contains("lang=ru", report.Url, StringComparison.Ordinal);
+        await Assertions.Expect(report.Locator("[data-testid=report-heading]")).ToHaveTextAsync("Региональный обзор ситуации, 2012", new() { Timeout = Wait });
+        var section = report.Locator("[data-testid=report-section][data-country=KAZ]");
+        await Assertions.Expect(section.Locator("h2")).ToHaveTextAsync("Казахстан (KAZ)");
+        await Assertions.Expect(section.Locator("h3").First).ToHaveTextAsync("Изъятия по видам наркотиков (национальная отчётность)");
+        await Assertions.Expect(section.Locator("h3", new() { HasText = "Контролируемые поставки" })).ToHaveCountAsync(1);
+        await Assertions.Expect(section.Locator("h3", new() { HasText = "Уголовные дела" })).ToHaveCountAsync(1);
+        await Assertions.Expect(section.Locator("h3", new() { HasText = "Крупнейшие изъятия" })).ToHaveCountAsync(1);
+        var reportHashish = section.Locator("[data-testid=report-returned] [data-testid=change-row][data-substance=SUBSTANCE_HASHISH]");
+        await Assertions.Expect(reportHashish.Locator("[data-testid=change-percent]")).ToHaveTextAsync("−96,3 %");
+        await Assertions.Expect(reportHashish.Locator("[data-testid=change-factor]")).ToHaveTextAsync("×0,037 (в 27,0 раза меньше)");
+        await Assertions.Expect(report.Locator("html")).ToHaveAttributeAsync("lang", "ru");
+        // Printed, the tools are gone.
+        await report.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(report.Locator("[data-testid=report-tools]")).ToBeHiddenAsync();
+        await report.ScreenshotAsync(new() { Path = ConsoleBrowser.ScreenshotPath("statistics-report-ru.png"), FullPage = true });
+
+        // An observer has the tab too: it sees the totals of what it may read.
+        var observer = await Browser.SignInAsync(node, "observer.tur");
+        await Assertions.Expect(observer.Locator("[data-testid=nav-statistics]")).ToHaveCountAsync(1);
+    }
+}
