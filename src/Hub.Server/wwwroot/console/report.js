@@ -129,7 +129,9 @@ async function start() {
     fail(t('report.noPeriod'));
     return;
   }
-  if (!(await auth.resume())) {
+  // The opener's tokens, copied with sessionStorage. No renewal timer here: a renewal rotates
+  // the refresh token, which would sign the console out; the one call renews only if it must.
+  if (!auth.hasSession()) {
     fail(t('report.signedOut'));
     return;
   }
