@@ -16,7 +16,7 @@ import { changesTable, consistencyList, periodStatuses, sortChanges } from './st
 
 const VIEW_ROLES = ['analyst', 'operator', 'liaison_officer', 'observer'];
 const SOURCES = ['STATISTICS_SOURCE_ALERTS', 'STATISTICS_SOURCE_RETURNS'];
-const GRANULARITIES = ['PERIOD_GRANULARITY_YEAR', 'PERIOD_GRANULARITY_QUARTER', 'PERIOD_GRANULARITY_MONTH', 'PERIOD_GRANULARITY_DAY'];
+const GRANULARITIES = ['PERIOD_GRANULARITY_YEAR', 'PERIOD_GRANULARITY_HALF', 'PERIOD_GRANULARITY_QUARTER', 'PERIOD_GRANULARITY_MONTH', 'PERIOD_GRANULARITY_DAY'];
 const SERIES = ['STATISTICS_DIMENSION_COUNTRY', 'STATISTICS_DIMENSION_SUBSTANCE'];
 const SUBSTANCES = ['SUBSTANCE_HEROIN', 'SUBSTANCE_OPIUM', 'SUBSTANCE_RAW_OPIUM', 'SUBSTANCE_OPIUM_POPPY', 'SUBSTANCE_POPPY_STRAW',
   'SUBSTANCE_HASHISH', 'SUBSTANCE_MARIJUANA', 'SUBSTANCE_COCAINE', 'SUBSTANCE_METHAMPHETAMINE', 'SUBSTANCE_PSYCHOTROPIC',
@@ -175,12 +175,13 @@ export function createStatisticsView({ showMap }) {
     }
     const { table, format } = button.dataset;
     const params = table === 'changes' ? changesParams(answer.filters) : totalsParams(answer.filters);
-    const fallback = `statistics-${table}-${answer.filters.from}-${answer.filters.to}.${format}`;
+    const fallback = `hub-${table}-${answer.filters.from}-${answer.filters.to}.${format}`;
     const line = $('#stats-export-status');
     button.disabled = true;
     line.textContent = t('stats.export.busy', { file: fallback });
     try {
-      const name = await download('/api/v1/statistics/export' + statsQuery({ format, table, ...params }), fallback);
+      // ExportTotals / ExportChanges: the request of GetTotals / ComparePeriods and a format.
+      const name = await download(`/api/v1/statistics/${table}/export` + statsQuery({ ...params, format: 'EXPORT_FORMAT_' + format.toUpperCase() }), fallback);
       line.textContent = t('stats.export.done', { file: name });
     } catch (error) {
       line.textContent = t('stats.export.failed', { error: error.message });
