@@ -150,7 +150,9 @@ public sealed class ConsoleStatisticsBrowserTests(Broker broker) : IAsyncLifetim
     /// <summary>The cells of the first sheet of a workbook, by row and header, as ClosedXML reads them.</summary>
     private static List<Dictionary<string, IXLCell>> SheetRows(string path)
     {
-        using var workbook = new XLWorkbook(path);
+        // Playwright keeps downloads without an extension, which ClosedXML's file constructor refuses.
+        using var file = File.OpenRead(path);
+        using var workbook = new XLWorkbook(file);
         var sheet = workbook.Worksheets.First();
         var header = sheet.Row(1).CellsUsed().Select(c => c.GetString()).ToList();
         return [.. sheet.RowsUsed().Skip(1).Select(row => header.Select((name, i) => (name, cell: row.Cell(i + 1))).ToDictionary(p => p.name, p => p.cell))];

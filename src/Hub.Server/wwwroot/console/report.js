@@ -139,7 +139,7 @@ async function start() {
     const query = { period: wanted, basePeriod: period(params.get('base')) ?? '', countries: params.getAll('countries') };
     render(await api.get('/api/v1/statistics/report' + statsQuery(query)));
   } catch (error) {
-    fail(t('report.failed', { error: error.message }));
+    fail(t('report.failed', { error: error.status === 501 ? t('stats.notServed') : error.message }));
   }
 }
 

@@ -123,7 +123,9 @@ export function createStatisticsView({ showMap }) {
     section.hidden = answer.filters.source !== 'STATISTICS_SOURCE_RETURNS';
     const target = $('#stats-consistency');
     if (answer.consistencyError) {
-      replaceChildren(target, h('p', { class: 'notice' }, t('stats.consistency.failed', { error: answer.consistencyError.message })));
+      const error = answer.consistencyError;
+      replaceChildren(target, h('p', { class: 'notice', dataset: { testid: 'consistency-failed', status: error.status ?? '' } },
+        t('stats.consistency.failed', { error: error.status === 501 ? t('stats.notServed') : error.message })));
     } else if (answer.consistency) {
       replaceChildren(target, consistencyList(answer.consistency));
     }
