@@ -4,7 +4,7 @@ using Hub.Contracts.V1;
 namespace Hub.Server.Statistics;
 
 /// <summary>
-/// The national figures of the CARICC annual report 2013 (section 1.1 to 5.1 of each country),
+/// The national figures of the CARICC annual report 2013 (each country's "general situation" section, 1.1 to 5.1),
 /// shipped with the hub as embedded returns: <c>seizures-2011-2013.csv</c> holds the figures
 /// as the report's tables give them, <c>report-words.csv</c> what only its sentences state
 /// (the changes "a 15.2 % decrease", "16-times increase", and totals the tables lack), quoted.
