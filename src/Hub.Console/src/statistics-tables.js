@@ -77,16 +77,28 @@ function findingText(finding) {
   return t('stats.consistency.finding', { stated, computed });
 }
 
-/** One disagreeing finding: who, which statement, both numbers, and where it is written. */
-export function findingItem(finding, { withCountry = true } = {}) {
+/** Whether a finding agrees, disagrees or could not be checked (proto3 JSON leaves false out). */
+const verdictOf = (finding) => (finding.checkable !== true ? 'unchecked' : finding.agrees === true ? 'agrees' : 'disagrees');
+
+/** One finding: who, which statement, both numbers, and where it is written. */
+export function findingItem(finding, { withCountry = true, withVerdict = false } = {}) {
   const when = finding.check === 'CONSISTENCY_CHECK_STATED_CHANGE' && finding.basePeriod
     ? t('stats.consistency.change', { period: finding.period ?? '', base: finding.basePeriod })
     : finding.period ?? '';
+  const verdict = verdictOf(finding);
   return h('li', {
-    class: 'finding',
-    dataset: { testid: 'consistency-finding', country: finding.country ?? '', period: finding.period ?? '', check: finding.check ?? '' },
+    class: ['finding', verdict],
+    dataset: {
+      testid: 'consistency-finding',
+      country: finding.country ?? '',
+      period: finding.period ?? '',
+      check: finding.check ?? '',
+      substance: finding.substance || 'SUBSTANCE_UNSPECIFIED',
+      verdict,
+    },
   },
   h('p', { class: 'finding-head' },
+    withVerdict ? [h('span', { class: ['badge', 'verdict-' + verdict] }, t('stats.consistency.' + verdict)), ' '] : null,
     withCountry ? [h('strong', {}, countryText(finding.country)), ' · '] : null,
     when, ' · ', enumLabel(finding.check || 'CONSISTENCY_CHECK_UNSPECIFIED'), ' · ', substanceText(finding.substance),
     finding.measure && finding.measure !== 'MEASURE_MASS_KG' ? ` (${unit(finding.measure)})` : ''),
@@ -108,5 +120,10 @@ export function consistencyList(report) {
     disagree.length
       ? h('ul', { class: 'findings', dataset: { testid: 'consistency-findings' } }, disagree.map((finding) => findingItem(finding)))
       : h('p', { class: 'muted' }, t('stats.consistency.allAgree')),
+    findings.length
+      ? h('details', { class: 'all-findings' },
+        h('summary', {}, t('stats.consistency.every', { count: formatNumber(findings.length) })),
+        h('ul', { class: 'findings', dataset: { testid: 'consistency-all' } }, findings.map((finding) => findingItem(finding, { withVerdict: true }))))
+      : null,
   ];
 }
