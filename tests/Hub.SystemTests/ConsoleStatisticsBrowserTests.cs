@@ -222,6 +222,9 @@ public sealed class ConsoleStatisticsBrowserTests(Broker broker) : IAsyncLifetim
         await Assertions.Expect(report.Locator("[data-testid=report-heading]")).ToHaveTextAsync("Региональный обзор ситуации, 2012", new() { Timeout = Wait });
         var section = report.Locator("[data-testid=report-section][data-country=KAZ]");
         await Assertions.Expect(section.Locator("h2")).ToHaveTextAsync("Казахстан (KAZ)");
+        // It opens as the annual report does: "28,829 kg, a 15.2 % decrease in comparison with 2011 (33,998 kg)".
+        await Assertions.Expect(section.Locator("[data-testid=report-lead]")).ToHaveTextAsync(
+            new Regex(@"^Казахстан \(KAZ\): в 2012 г\. всего изъято наркотиков 28\s829\sкг \(33\s998\sкг в 2011 г\.\), снижение на 15,2\s%\."));
         await Assertions.Expect(section.Locator("h3").First).ToHaveTextAsync("Изъятия по видам наркотиков (национальная отчётность)");
         await Assertions.Expect(section.Locator("h3", new() { HasText = "Контролируемые поставки" })).ToHaveCountAsync(1);
         await Assertions.Expect(section.Locator("h3", new() { HasText = "Уголовные дела" })).ToHaveCountAsync(1);

@@ -26,22 +26,35 @@ function languageLinks() {
   }));
 }
 
-/** The all-drugs line of a section, as the annual report opens a country's section. */
-function lead(section, rows, basePeriod, currentPeriod) {
-  const total = rows.find((row) => (!row.substance || row.substance === 'SUBSTANCE_UNSPECIFIED') && row.measure === 'MEASURE_MASS_KG');
-  if (!total || !['CHANGE_STATE_COMPARED', 'CHANGE_STATE_NEW'].includes(total.state)) {
-    return null;
+/**
+ * The all-drugs line a country's section opens with in the annual report: from an all-drugs
+ * row when the hub compares one, else from the totals the return states (its consistency
+ * checks carry them), e.g. "28,829 kg (33,998 kg in 2011), a decrease of 15.2 %".
+ */
+function lead(section, rows, stated, basePeriod, currentPeriod) {
+  const statedTotal = (p) => stated.find((f) => f.country === section.country && f.period === p && f.check === 'CONSISTENCY_CHECK_STATED_TOTAL'
+    && (!f.substance || f.substance === 'SUBSTANCE_UNSPECIFIED') && (f.measure ?? 'MEASURE_MASS_KG') === 'MEASURE_MASS_KG');
+  let total = rows.find((row) => (!row.substance || row.substance === 'SUBSTANCE_UNSPECIFIED') && row.measure === 'MEASURE_MASS_KG' && row.state === 'CHANGE_STATE_COMPARED');
+  let note = '';
+  if (!total && statedTotal(currentPeriod) && statedTotal(basePeriod)?.stated > 0) {
+    const [now, before] = [Number(statedTotal(currentPeriod).stated), Number(statedTotal(basePeriod).stated)];
+    total = { measure: 'MEASURE_MASS_KG', quantity: now, baseQuantity: before, changePercent: (now - before) / before * 100 };
+    note = ` ${t('report.asStated')}`;
   }
-  const country = countryText(section.country);
-  const current = quantityText(total.quantity, total.measure);
-  if (total.state === 'CHANGE_STATE_NEW') {
-    return h('p', { class: 'lead' }, t('report.leadNew', { country, period: currentPeriod, current, basePeriod }));
+  if (!total) {
+    return null;
   }
   const change = Number(total.changePercent ?? 0);
   const value = percentText(Math.abs(change)).replace('+', '');
   const words = change < 0 ? t('report.decrease', { value }) : change > 0 ? t('report.increase', { value }) : t('report.unchanged');
-  return h('p', { class: 'lead', dataset: { testid: 'report-lead' } },
-    t('report.lead', { country, period: currentPeriod, current, base: quantityText(total.baseQuantity, total.measure), basePeriod, change: words }));
+  return h('p', { class: 'lead', dataset: { testid: 'report-lead' } }, t('report.lead', {
+    country: countryText(section.country),
+    period: currentPeriod,
+    current: quantityText(total.quantity, total.measure),
+    base: quantityText(total.baseQuantity, total.measure),
+    basePeriod,
+    change: words,
+  }), note);
 }
 
 function counts(headingKey, entries, testid) {
@@ -68,7 +81,7 @@ function largestTable(section, currentPeriod) {
       h('td', {}, [seizure.place, seizure.borderCrossingPoint].filter(Boolean).join(' · '))))));
 }
 
-function renderSection(section, basePeriod, currentPeriod) {
+function renderSection(section, stated, basePeriod, currentPeriod) {
   const country = countryText(section.country);
   const returned = sortChanges(section.returnedSeizures);
   const alerts = sortChanges(section.alertSeizures);
@@ -76,7 +89,7 @@ function renderSection(section, basePeriod, currentPeriod) {
   const c = section.cases ?? {};
   return h('section', { class: 'country-section', id: 'country-' + section.country, dataset: { testid: 'report-section', country: section.country ?? '' } },
     h('h2', {}, country),
-    lead(section, returned.length ? returned : alerts, basePeriod, currentPeriod),
+    lead(section, returned.length ? returned : alerts, stated, basePeriod, currentPeriod),
     h('h3', {}, t('report.returned')),
     returned.length
       ? changesTable(returned, { basePeriod, period: currentPeriod, withCountry: false, testid: 'report-returned', caption: t('report.returnedCaption', { country, period: currentPeriod, base: basePeriod }) })
@@ -95,7 +108,7 @@ function renderSection(section, basePeriod, currentPeriod) {
     counts('report.cases', [['report.cases.opened', c.opened], ['report.cases.closed', c.closed], ['report.cases.open', c.open]], 'report-cases'));
 }
 
-function render(report) {
+function render(report, stated) {
   const currentPeriod = report.period || params.get('period');
   const basePeriod = report.basePeriod || params.get('base') || '';
   const sections = report.sections ?? [];
@@ -110,7 +123,7 @@ function render(report) {
       ? h('nav', { class: 'contents', 'aria-labelledby': 'contents-heading' }, h('h2', { id: 'contents-heading' }, t('report.contents')),
         h('ol', {}, sections.map((s) => h('li', {}, h('a', { href: `report.html?${params}#country-${s.country}` }, countryText(s.country))))))
       : null,
-    sections.length ? sections.map((section) => renderSection(section, basePeriod, currentPeriod)) : h('p', { class: 'empty' }, t('report.noSections')),
+    sections.length ? sections.map((section) => renderSection(section, stated, basePeriod, currentPeriod)) : h('p', { class: 'empty' }, t('report.noSections')),
     h('footer', { class: 'report-foot' }, h('p', { class: 'muted' }, t('report.footer'))));
 }
 
@@ -137,7 +150,12 @@ async function start() {
   }
   try {
     const query = { period: wanted, basePeriod: period(params.get('base')) ?? '', countries: params.getAll('countries') };
-    render(await api.get('/api/v1/statistics/report' + statsQuery(query)));
+    // The returns' consistency checks carry the totals they state (the report's opening lines).
+    const [report, consistency] = await Promise.all([
+      api.get('/api/v1/statistics/report' + statsQuery(query)),
+      api.get('/api/v1/statistics/consistency' + statsQuery({ countries: query.countries })).catch(() => ({ findings: [] })),
+    ]);
+    render(report, consistency.findings ?? []);
   } catch (error) {
     fail(t('report.failed', { error: error.status === 501 ? t('stats.notServed') : error.message }));
   }
