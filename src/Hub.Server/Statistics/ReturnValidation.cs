@@ -7,7 +7,7 @@ using Hub.Server.Validation;
 namespace Hub.Server.Statistics;
 
 /// <summary>The rules of a national return, whether submitted, imported or typed in the console.</summary>
-public static partial class ReturnValidation
+public static class ReturnValidation
 {
     public const int MaxFigures = 200;
     public const int MaxStatedChanges = 100;
@@ -48,7 +48,7 @@ public static partial class ReturnValidation
             {
                 errors.Add(f + "base_period", "a period such as 2011 or 2012-H1");
             }
-            if (!StatedForm().IsMatch(c.Stated ?? ""))
+            if (StatedChangeText.Parse(c.Stated) is null)
             {
                 errors.Add(f + "stated", "a percent (-15.2%) or a factor (x16, /27)");
             }
@@ -122,8 +122,4 @@ public static partial class ReturnValidation
             }
         }
     }
-
-    /// <summary>A percent with its sign, or a factor: what the consistency check can read.</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?:[+\-\u2212]?\d+(?:\.\d+)?\s*%|[x\u00d7/\u00f7]\s*\d+(?:\.\d+)?)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex StatedForm();
 }

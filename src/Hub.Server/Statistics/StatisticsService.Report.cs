@@ -23,7 +23,7 @@ public sealed partial class StatisticsService
         {
             errors.Add("csv", "required");
         }
-        else if (System.Text.Encoding.UTF8.GetByteCount(request.Csv) > MaxCsvBytes)
+        else if (request.MoreCsv.Prepend(request.Csv).Sum(System.Text.Encoding.UTF8.GetByteCount) > MaxCsvBytes)
         {
             errors.Add("csv", $"at most {MaxCsvBytes / 1024} KB");
         }
@@ -31,7 +31,7 @@ public sealed partial class StatisticsService
         {
             try
             {
-                parsed = ReturnsCsv.Parse(request.Csv, request.Source);
+                parsed = ReturnsCsv.Parse([request.Csv, .. request.MoreCsv], request.Source);
             }
             catch (ReturnsCsvException refused)
             {

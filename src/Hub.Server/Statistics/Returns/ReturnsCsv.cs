@@ -30,7 +30,7 @@ public static class ReturnsCsv
     /// Several files read as one: a country's period may take its figures from one and its
     /// words from another. Line numbers are each file's own.
     /// </summary>
-    internal static IReadOnlyList<ReturnContent> Parse(IReadOnlyList<string> documents, string sourcePrefix)
+    public static IReadOnlyList<ReturnContent> Parse(IReadOnlyList<string> documents, string sourcePrefix)
     {
         var errors = new List<ReturnsCsvError>();
         var groups = new ReturnGroups(sourcePrefix, errors);
