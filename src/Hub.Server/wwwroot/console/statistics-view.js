@@ -22,8 +22,11 @@ const SUBSTANCES = ['SUBSTANCE_HEROIN', 'SUBSTANCE_OPIUM', 'SUBSTANCE_RAW_OPIUM'
   'SUBSTANCE_HASHISH', 'SUBSTANCE_MARIJUANA', 'SUBSTANCE_COCAINE', 'SUBSTANCE_METHAMPHETAMINE', 'SUBSTANCE_PSYCHOTROPIC',
   'SUBSTANCE_OTHER', 'SUBSTANCE_PRECURSORS', 'SUBSTANCE_ACETIC_ANHYDRIDE', 'SUBSTANCE_OTHER_PRECURSOR'];
 
-/** The centre's staff, liaison officers and observers: each sees the totals of what it may read. */
-export const canUseStatistics = (user) => user.roles.some((role) => VIEW_ROLES.includes(role));
+/**
+ * The centre's staff, liaison officers and observers: each sees the totals of what it may read.
+ * Not an administrator, whatever other role they hold (the hub refuses them).
+ */
+export const canUseStatistics = (user) => user.roles.some((role) => VIEW_ROLES.includes(role)) && !user.roles.includes('admin');
 
 export function createStatisticsView({ showMap }) {
   const form = $('#stats-form');
