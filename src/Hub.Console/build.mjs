@@ -18,13 +18,15 @@ const output = resolve(here, '..', 'Hub.Server', 'wwwroot', 'console');
 const checkOnly = process.argv.includes('--check');
 
 // What the browser loads from vendor/: UMD builds (plain <script> tags, globals d3,
-// topojson and signalR) and the Natural Earth countries at 1:50m.
+// topojson, signalR and uPlot, with uPlot's stylesheet) and the Natural Earth countries at 1:50m.
 const VENDOR = [
   { package: '@microsoft/signalr', file: 'dist/browser/signalr.min.js' },
   { package: 'd3-array', file: 'dist/d3-array.min.js' },
   { package: 'd3-geo', file: 'dist/d3-geo.min.js' },
   { package: 'topojson-client', file: 'dist/topojson-client.min.js' },
   { package: 'world-atlas', file: 'countries-50m.json' },
+  { package: 'uplot', file: 'dist/uPlot.iife.min.js' },
+  { package: 'uplot', file: 'dist/uPlot.min.css' },
 ];
 
 function fail(message) {

@@ -19,9 +19,10 @@ import { connectLive } from './live.js';
 import { createMapView } from './map-view.js';
 import { canUseMatches, createMatchesView } from './matches-view.js';
 import { canReviewRetention, createRetentionView } from './retention-view.js';
+import { canUseStatistics, createStatisticsView } from './statistics-view.js';
 import { isEscalation, Store } from './store.js';
 
-const ALL_VIEWS = ['feed', 'map', 'deliveries', 'post-alert', 'case-message', 'matches', 'retention'];
+const ALL_VIEWS = ['feed', 'map', 'deliveries', 'post-alert', 'case-message', 'matches', 'statistics', 'retention'];
 const POSTER_ROLES = ['liaison_officer', 'agency_system'];
 
 function showFatal(message) {
@@ -77,8 +78,9 @@ function start() {
   onLanguageChange(showUser);
 
   // Only the centre reviews retention: elsewhere the tab and its view are not there at all.
-  // Likewise the Matches tab for administrators, whom the hub refuses (separation of duties).
-  const VIEWS = ALL_VIEWS.filter((view) => (view !== 'retention' || canReviewRetention(user)) && (view !== 'matches' || canUseMatches(user)));
+  // Likewise Matches and Statistics for administrators, whom the hub refuses (separation of duties).
+  const allowed = { retention: canReviewRetention, matches: canUseMatches, statistics: canUseStatistics };
+  const VIEWS = ALL_VIEWS.filter((view) => allowed[view]?.(user) ?? true);
   for (const view of ALL_VIEWS.filter((candidate) => !VIEWS.includes(candidate))) {
     $('#tab-' + view).remove();
     $('#view-' + view).remove();
@@ -129,6 +131,7 @@ function start() {
       },
     })
     : null;
+  const statistics = VIEWS.includes('statistics') ? createStatisticsView({ showMap: () => activate('map', { focus: true }) }) : null;
 
   // --- tabs --------------------------------------------------------------------------
 
@@ -168,15 +171,7 @@ function start() {
     }
     unread[view] = 0;
     renderBadge(view);
-    if (view === 'map') {
-      map.render();
-    }
-    if (view === 'retention') {
-      retention.load();
-    }
-    if (view === 'matches') {
-      matches.load();
-    }
+    ({ map: map.render, retention: retention?.load, matches: matches?.load, statistics: statistics?.load })[view]?.();
     if (location.hash !== '#' + view) {
       history.replaceState(null, '', '#' + view);
     }

@@ -3,7 +3,9 @@
 // time zone.
 
 import * as matches from './i18n-matches.js';
+import * as report from './i18n-report.js';
 import * as revisions from './i18n-revisions.js';
+import * as statistics from './i18n-statistics.js';
 
 const STORAGE_KEY = 'hub.console.language';
 export const LANGUAGES = ['en', 'ru'];
@@ -562,6 +564,10 @@ Object.assign(en, matches.en);
 Object.assign(ru, matches.ru);
 Object.assign(enums.en, matches.enums.en);
 Object.assign(enums.ru, matches.enums.ru);
+Object.assign(en, statistics.en, report.en);
+Object.assign(ru, statistics.ru, report.ru);
+Object.assign(enums.en, statistics.enums.en);
+Object.assign(enums.ru, statistics.enums.ru);
 
 const dictionaries = { en, ru };
 let current = initialLanguage();
@@ -584,14 +590,16 @@ export function language() {
   return current;
 }
 
-/** Changes the language, keeps the choice, sets <html lang> and tells every listener. */
-export function setLanguage(value) {
+/** Changes the language, keeps the choice (unless `keep` is false), sets <html lang> and tells every listener. */
+export function setLanguage(value, { keep = true } = {}) {
   if (!LANGUAGES.includes(value)) {
     return;
   }
   current = value;
   try {
-    localStorage.setItem(STORAGE_KEY, value);
+    if (keep) {
+      localStorage.setItem(STORAGE_KEY, value);
+    }
   } catch {
     // Not kept: still applied for this page.
   }
