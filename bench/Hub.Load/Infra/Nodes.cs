@@ -85,7 +85,8 @@ internal sealed class ServerNode : IAsyncDisposable
 
     /// <summary>The bare baselines: a gRPC echo of SeizureAlerts.PostAlert and a bare SignalR hub, no storage, no auth.</summary>
     /// <param name="matchDatabase">The match scenario's hub database (and <paramref name="matchKeyFile"/>, its matching key): adds the bare Matches.Check lookup.</param>
-    public static async Task<ServerNode> StartBareAsync(string? matchDatabase = null, string? matchKeyFile = null)
+    /// <param name="statsDatabase">The stats scenario's hub database: adds the bare Statistics.GetTotals aggregate.</param>
+    public static async Task<ServerNode> StartBareAsync(string? matchDatabase = null, string? matchKeyFile = null, string? statsDatabase = null)
     {
         var web = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
         var grpc = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
@@ -95,9 +96,15 @@ internal sealed class ServerNode : IAsyncDisposable
             // The hub's GC mode (an ASP.NET Core app: server GC), whatever this tool's own is.
             ["DOTNET_gcServer"] = "1",
         };
-        string[] arguments = matchDatabase is null || matchKeyFile is null
-            ? ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()]
-            : ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString(), "--match-db", matchDatabase, "--match-key", matchKeyFile];
+        List<string> arguments = ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()];
+        if (matchDatabase is not null && matchKeyFile is not null)
+        {
+            arguments.AddRange(["--match-db", matchDatabase, "--match-key", matchKeyFile]);
+        }
+        if (statsDatabase is not null)
+        {
+            arguments.AddRange(["--stats-db", statsDatabase]);
+        }
         var process = ChildProcess.Start("bare", Repo.ToolAssembly, arguments, environment);
         var node = new ServerNode("bare", process, web, grpc, null);
         try
