@@ -1,4 +1,5 @@
 using Hub.Server.Matching;
+using Hub.Server.Statistics;
 using System.Text.Json;
 using Hub.Server.Access;
 using Hub.Server.Alerts;
@@ -87,6 +88,7 @@ public static class HubHost
         services.AddAlerts();
         services.AddCases(grpc);
         services.AddDeliveries();
+        services.AddStatistics();
         // After the features: the kinds they register are what it indexes.
         services.AddMatching(configuration, paths, builder.Environment.IsDevelopment());
         // After the features: it wires the consumers they registered.
@@ -119,6 +121,7 @@ public static class HubHost
         app.MapCases();
         app.MapDeliveries();
         app.MapMatching();
+        app.MapStatistics();
         app.MapGrpcService<Hub.Server.Retention.RetentionService>();
         app.MapGrpcService<Hub.Server.Admin.AdminService>();
         // Reflection describes the API to signed-in callers only (the protos are public; probing is not).

@@ -243,6 +243,22 @@ public sealed class AccessPolicy(AccessDirectory directory)
     public Decision CanCheck(Caller caller) =>
         caller.IsCentreStaff && IsActive(caller) && !caller.Has(Roles.Admin) ? Decision.Allow : CanActFor(caller, caller.Country);
 
+    /// <summary>
+    /// Statistics: the centre's operators and analysts, and the readers of members and
+    /// observers — each counts only what it may read (the filter is <see cref="Readable{T}"/>).
+    /// </summary>
+    public Decision CanReadStatistics(Caller caller) =>
+        IsActive(caller) && !caller.Has(Roles.Admin)
+        && (caller.IsCentreStaff || (IsCountryReader(caller) && directory.StatusOf(caller.Country) is CountryStatus.Member or CountryStatus.Observer))
+            ? Decision.Allow
+            : Decision.Deny("statistics are for the centre's staff and the readers of members and observers");
+
+    /// <summary>A national return: the country's own officers and systems, or the centre's operators and analysts entering one for a member.</summary>
+    public Decision CanSubmitReturn(Caller caller, string country) =>
+        caller.IsCentreStaff && IsActive(caller) && !caller.Has(Roles.Admin)
+            ? directory.StatusOf(country) == CountryStatus.Member ? Decision.Allow : Decision.Deny($"{country} is not a member state")
+            : CanPostFor(caller, country);
+
     /// <summary>Retention decisions (extend, purge, legal hold): the centre's operators; its analysts may read the review list.</summary>
     public Decision CanManageRetention(Caller caller, bool readOnly = false) =>
         IsActive(caller) && caller.IsCentreStaff && (readOnly || caller.Has(Roles.Operator)) && !caller.Has(Roles.Admin) ? Decision.Allow

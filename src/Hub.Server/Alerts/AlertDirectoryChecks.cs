@@ -31,14 +31,21 @@ public static class AlertDirectoryChecks
                 errors.Add(prefix + "reporting_country", $"{alert.ReportingCountry} is not a member state ({status.ToString().ToLowerInvariant()}); only member states post alerts");
             }
         }
-        for (var i = 0; i < alert.AddressedCountries.Count; i++)
+        CheckAddressed(directory, alert.AddressedCountries, errors, prefix);
+    }
+
+    /// <summary>Addressees must be in the directory and past applying, for every record kind that carries a release.</summary>
+    public static void CheckAddressed(AccessDirectory directory, IList<string> addressed, FieldErrors errors, string prefix)
+    {
+        for (var i = 0; i < addressed.Count; i++)
         {
-            var code = alert.AddressedCountries[i];
+            var code = addressed[i];
             if (code.Length == 0)
             {
                 continue;
             }
-            if (!known.TryGetValue(code, out var status))
+            var status = directory.StatusOf(code);
+            if (status is null)
             {
                 errors.Add($"{prefix}addressed_countries[{i}]", $"'{AlertValidator.Truncate(code)}' is not a country or organisation in the hub's directory");
             }

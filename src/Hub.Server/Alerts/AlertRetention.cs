@@ -36,6 +36,7 @@ public sealed class AlertRetainedKind : IRetainedKind
     public void Purge(RecordContext context, Guid id, string reason)
     {
         var alert = context.Db.Set<AlertRecord>().Include(a => a.Items).First(a => a.Id == id);
+        Statistics.SeizureTallies.Replace(context.Db, Statistics.SeizureTallies.Counted(alert), []);
         alert.ContentJson = "";
         alert.Items.Clear();
         StoredAnswers.PurgeVersions(context.Db, RecordType, id.ToString());

@@ -95,6 +95,7 @@ internal sealed class ReviseAlertChange(Caller caller, Guid alertId, string acti
             throw HubException.FailedPrecondition("alert", "the alert already reads so: nothing to change", RecordType, alert.Id.ToString()).For(Action);
         }
         var (priorDistribution, priorAddressed) = (alert.Distribution, alert.AddressedCountries);
+        var countedBefore = Statistics.SeizureTallies.Counted(alert, current);
         alert.Supersede(context, RecordType, alert.Id.ToString(), alert.ReceivedAtUtc, alert.ContentJson, reason);
         alert.ContentJson = ProtoJson.Formatter.Format(next);
         alert.SeizedAtUtc = next.SeizedAt.ToDateTime();
@@ -103,6 +104,7 @@ internal sealed class ReviseAlertChange(Caller caller, Guid alertId, string acti
         alert.AddressedCountries = string.Join(',', next.AddressedCountries);
         alert.Items.Clear();
         alert.Items.AddRange(PostAlertChange.ItemsOf(next));
+        Statistics.SeizureTallies.Replace(context.Db, countedBefore, Statistics.SeizureTallies.Counted(alert, next));
         var releaseChanged = alert.Distribution != priorDistribution || alert.AddressedCountries != priorAddressed;
         AlertFeedKind.Raise(context, alert, releaseChanged ? AlertEventTypes.Released : AlertEventTypes.Corrected,
             releaseChanged ? new AlertChangeFacts(alert.Version, reason, priorDistribution, priorAddressed) : new AlertChangeFacts(alert.Version, reason));
@@ -127,6 +129,7 @@ internal sealed class WithdrawAlertChange(Caller caller, Guid alertId, int expec
         {
             RequireVersion(alert, expectedVersion);
         }
+        Statistics.SeizureTallies.Replace(context.Db, Statistics.SeizureTallies.Counted(alert), []);
         alert.Withdraw(context, RecordType, alert.Id.ToString(), cause, reason, legalBasis);
         AlertFeedKind.Raise(context, alert, AlertEventTypes.Withdrawn, new AlertChangeFacts(alert.Version, reason));
         return Answer(context, alert, $"version {alert.Version}; withdrawn ({ProtoEnums.Name(cause)})");

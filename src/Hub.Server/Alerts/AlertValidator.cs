@@ -177,7 +177,8 @@ public static partial class AlertValidator
         ValidateHandling(a, errors, p);
     }
 
-    private static void ValidateRelease(Distribution distribution, IList<string> addressed, FieldErrors errors, string p)
+    /// <summary>A distribution and its addressees, for every record kind that carries a release.</summary>
+    internal static void ValidateRelease(Distribution distribution, IList<string> addressed, FieldErrors errors, string p)
     {
         var a = (Distribution: distribution, AddressedCountries: addressed);
         if (a.Distribution == Distribution.Unspecified)

@@ -60,6 +60,7 @@ internal sealed class PostAlertChange(SeizureAlertContent asSent, SeizureAlertCo
             VersionAt = Timestamp.FromDateTime(context.NowUtc),
         };
         context.Db.Add(record);
+        Statistics.SeizureTallies.Replace(context.Db, [], Statistics.SeizureTallies.Counted(record, content));
         context.Raise(posted, r => new AlertPosted(r.EventId, record.Id, r.Sequence, record.ReportingCountry, ProtoEnums.Name(record.Distribution),
             [.. content.AddressedCountries], ProtoEnums.Name(record.HandlingCode), ProtoJson.Formatter.Format(Stored())));
         // After the alert's own event: a country hears of its alert before of the alert's matches.

@@ -16,6 +16,14 @@ public sealed record Period(string Label, DateTime Start, DateTime End)
 
     public bool Contains(DateTime utc) => utc >= Start && utc < End;
 
+    /// <summary>The period's length, from its label's shape.</summary>
+    public PeriodGranularity Granularity => Label.Length switch
+    {
+        4 => PeriodGranularity.Year,
+        10 => PeriodGranularity.Day,
+        _ => Label[5] switch { 'H' => PeriodGranularity.Half, 'Q' => PeriodGranularity.Quarter, _ => PeriodGranularity.Month },
+    };
+
     /// <summary>Whether the period has ended by <paramref name="nowUtc"/>.</summary>
     public bool EndedBy(DateTime nowUtc) => End <= nowUtc;
 
@@ -74,6 +82,7 @@ public sealed record Period(string Label, DateTime Start, DateTime End)
             PeriodGranularity.Day => Parse(utc.ToString("yyyy-MM-dd", inv))!,
             PeriodGranularity.Month => Parse(utc.ToString("yyyy-MM", inv))!,
             PeriodGranularity.Quarter => Parse($"{utc.Year:D4}-Q{(utc.Month - 1) / 3 + 1}")!,
+            PeriodGranularity.Half => Parse($"{utc.Year:D4}-H{(utc.Month - 1) / 6 + 1}")!,
             _ => Parse(utc.Year.ToString("D4", inv))!,
         };
     }

@@ -1,0 +1,135 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Hub.Server.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class Statistics : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Returns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ReportingCountry = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Period = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Granularity = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    PeriodStartUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    PeriodEndUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    ReceivedAtUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Distribution = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    HandlingCode = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    AddressedCountries = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    ContentJson = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Returns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SeizureCells",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Cut = table.Column<int>(type: "int", nullable: false),
+                    PeriodStart = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ReportingCountry = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Distribution = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    AddressedCountries = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    Substance = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Measure = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Facet = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    Items = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SeizureCells", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SeizureTallies",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Day = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ReportingCountry = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Distribution = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    AddressedCountries = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    Substance = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Measure = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    Items = table.Column<int>(type: "int", nullable: false),
+                    Transport = table.Column<string>(type: "nvarchar(24)", maxLength: 24, nullable: false),
+                    Concealment = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Origin = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Destination = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Transit = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SeizureTallies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StatisticsState",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false),
+                    CellsVersion = table.Column<int>(type: "int", nullable: false),
+                    BuiltAtUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StatisticsState", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Returns_PeriodStartUtc",
+                table: "Returns",
+                column: "PeriodStartUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Returns_ReportingCountry_Period",
+                table: "Returns",
+                columns: new[] { "ReportingCountry", "Period" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SeizureCells_Cut_PeriodStart_ReportingCountry",
+                table: "SeizureCells",
+                columns: new[] { "Cut", "PeriodStart", "ReportingCountry" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SeizureTallies_Day",
+                table: "SeizureTallies",
+                column: "Day");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Returns");
+
+            migrationBuilder.DropTable(
+                name: "SeizureCells");
+
+            migrationBuilder.DropTable(
+                name: "SeizureTallies");
+
+            migrationBuilder.DropTable(
+                name: "StatisticsState");
+        }
+    }
+}
