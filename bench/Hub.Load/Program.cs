@@ -34,7 +34,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
           --sizes A,B     stored alerts for growth (default 10k,100k,1m); for streams, one size (default 4000);
                           indexed identifiers for match (default 10k,1m); stored alerts for stats (one size, default 1m)
           --streams N     unread WatchAlerts streams for streams (default 1000)
-          --rounds N      at most N measured rounds for stats (default 200; --seconds bounds the time)
+          --rounds N      at most N measured rounds for stats (default 100; --seconds bounds their time, default 300)
           --set KEY=VALUE hub configuration for the run, e.g. --set Hub:Streams:PerCaller=100 (repeatable)
           --no-syscalls   skip the fsync census (strace) of durability
           --keep          keep the scratch folders (hub data, broker) for a look afterwards

@@ -27,7 +27,9 @@ internal sealed class ServerNode : IAsyncDisposable
 
     /// <summary>The hub on the embedded default (SQLite in <paramref name="dataDirectory"/>), with the in-memory bus unless <paramref name="rabbitMq"/> is given.</summary>
     /// <param name="ports">The web and gRPC ports; a hub restarted on a data directory needs its first ports back (the console client's redirect URI and the tokens' issuer are registered with them).</param>
-    public static async Task<ServerNode> StartHubAsync(string dataDirectory, string? rabbitMq = null, IReadOnlyDictionary<string, string>? extra = null, (int Web, int Grpc)? ports = null)
+    /// <param name="readyTimeout">How long the hub may take to answer /readyz (90 s; longer for a start that rebuilds the statistics of a million alerts).</param>
+    public static async Task<ServerNode> StartHubAsync(string dataDirectory, string? rabbitMq = null, IReadOnlyDictionary<string, string>? extra = null, (int Web, int Grpc)? ports = null,
+        TimeSpan? readyTimeout = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var web = new Uri($"http://127.0.0.1:{ports?.Web ?? Repo.FreePort()}");
@@ -61,7 +63,7 @@ internal sealed class ServerNode : IAsyncDisposable
         var node = new ServerNode("hub", process, web, grpc, dataDirectory);
         try
         {
-            await process.WaitReadyAsync(new Uri(web, "/readyz"), TimeSpan.FromSeconds(90));
+            await process.WaitReadyAsync(new Uri(web, "/readyz"), readyTimeout ?? TimeSpan.FromSeconds(90));
             Console.WriteLine($"  hub pid {process.Id}: web {web} grpc {grpc} data {dataDirectory}{(string.IsNullOrEmpty(rabbitMq) ? "" : ", RabbitMQ")}");
         }
         catch
