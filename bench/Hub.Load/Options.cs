@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Hub.Load;
 
-/// <summary>`Hub.Load SCENARIO [--seconds N] [--out DIR] [--rate R] [--concurrency C] [--operators A,B] [--sizes A,B] [--streams N] [--set KEY=VALUE] [--keep]`.</summary>
+/// <summary>`Hub.Load SCENARIO [--seconds N] [--out DIR] [--rate R] [--concurrency C] [--operators A,B] [--sizes A,B] [--streams N] [--rounds N] [--set KEY=VALUE] [--keep]`.</summary>
 internal sealed class Options
 {
     public required string Scenario { get; init; }
@@ -17,6 +17,8 @@ internal sealed class Options
     public bool Syscalls { get; init; } = true;
     /// <summary>Streams for the streams scenario.</summary>
     public int? Streams { get; init; }
+    /// <summary>At most this many measured rounds (the stats scenario; <see cref="Seconds"/> bounds their time).</summary>
+    public int? Rounds { get; init; }
     /// <summary>`--set Hub:Streams:PerCaller=100`: configuration given to the hub under test (as environment variables).</summary>
     public IReadOnlyDictionary<string, string> HubSettings { get; init; } = new Dictionary<string, string>();
 
@@ -29,7 +31,7 @@ internal sealed class Options
             throw new ArgumentException("missing scenario");
         }
         double? seconds = null, rate = null;
-        int? concurrency = null, streams = null;
+        int? concurrency = null, streams = null, rounds = null;
         var hubSettings = new Dictionary<string, string>();
         string? output = null;
         IReadOnlyList<int>? operators = null, sizes = null;
@@ -61,6 +63,9 @@ internal sealed class Options
                 case "--streams":
                     streams = int.Parse(Value(), CultureInfo.InvariantCulture);
                     break;
+                case "--rounds":
+                    rounds = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
                 case "--set":
                     var setting = Value().Split('=', 2);
                     hubSettings[setting[0]] = setting.Length == 2 && setting[0].Length > 0 ? setting[1] : throw new ArgumentException("--set needs KEY=VALUE");
@@ -79,6 +84,10 @@ internal sealed class Options
         {
             throw new ArgumentException("--seconds must be between 0 and 600");
         }
+        if (rounds is <= 0 or > 100_000)
+        {
+            throw new ArgumentException("--rounds must be between 1 and 100000");
+        }
         return new Options
         {
             Scenario = args[0],
@@ -91,6 +100,7 @@ internal sealed class Options
             Keep = keep,
             Syscalls = syscalls,
             Streams = streams,
+            Rounds = rounds,
             HubSettings = hubSettings,
         };
 

@@ -12,7 +12,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 // The bare baselines run as a second process of this tool, started by the scenarios.
 if (args.Length > 0 && args[0] == "serve-bare")
 {
-    return await BareServer.RunAsync(Arg("--web"), Arg("--grpc"), OptionalArg("--match-db"), OptionalArg("--match-key"));
+    return await BareServer.RunAsync(Arg("--web"), Arg("--grpc"), OptionalArg("--match-db"), OptionalArg("--match-key"), OptionalArg("--stats-db"));
 }
 
 Options options;
@@ -25,15 +25,16 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Hub.Load -- SCENARIO [options]
-          scenarios: ingest | durability | fanout | e2e | growth | memory | streams | signin | names | match
+          scenarios: ingest | durability | fanout | e2e | growth | memory | streams | signin | names | match | stats
           --seconds N     length of each measured phase (each scenario has its default)
           --out DIR       where to write SCENARIO-TIMESTAMP.json and .png (default bench/results)
           --rate R        fixed rate (alerts/s) instead of the scenario's default
           --concurrency C callers in the capacity phases (default 32)
           --operators A,B operator counts for fanout (default 100,500,1000)
           --sizes A,B     stored alerts for growth (default 10k,100k,1m); for streams, one size (default 4000);
-                          indexed identifiers for match (default 10k,1m)
+                          indexed identifiers for match (default 10k,1m); stored alerts for stats (one size, default 1m)
           --streams N     unread WatchAlerts streams for streams (default 1000)
+          --rounds N      at most N measured rounds for stats (default 100; --seconds bounds their time, default 300)
           --set KEY=VALUE hub configuration for the run, e.g. --set Hub:Streams:PerCaller=100 (repeatable)
           --no-syscalls   skip the fsync census (strace) of durability
           --keep          keep the scratch folders (hub data, broker) for a look afterwards
@@ -53,11 +54,12 @@ IScenario? scenario = options.Scenario switch
     "signin" => new SignInScenario(),
     "names" => new NameQualityScenario(),
     "match" => new MatchScenario(),
+    "stats" => new StatsScenario(),
     _ => null,
 };
 if (scenario is null)
 {
-    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams | signin | names | match");
+    Console.Error.WriteLine($"unknown scenario '{options.Scenario}': ingest | durability | fanout | e2e | growth | memory | streams | signin | names | match | stats");
     return 2;
 }
 

@@ -19,7 +19,8 @@ namespace Hub.Load.Bare;
 internal static class BareServer
 {
     /// <param name="matchDatabase">For the match scenario: the hub's SQLite file, looked up by <see cref="BareLookup"/> under <paramref name="matchKeyFile"/>.</param>
-    public static async Task<int> RunAsync(string web, string grpc, string? matchDatabase = null, string? matchKeyFile = null)
+    /// <param name="statsDatabase">For the stats scenario: the hub's SQLite file, aggregated by <see cref="BareStatistics"/>.</param>
+    public static async Task<int> RunAsync(string web, string grpc, string? matchDatabase = null, string? matchKeyFile = null, string? statsDatabase = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Not the hub's appsettings.json (copied beside this tool): its Kestrel endpoints would
@@ -41,11 +42,19 @@ internal static class BareServer
         {
             builder.Services.AddSingleton(new BareLookup.Database(matchDatabase, matchKeyFile));
         }
+        if (statsDatabase is not null)
+        {
+            builder.Services.AddSingleton(new BareStatistics.Database(statsDatabase));
+        }
         var app = builder.Build();
         app.MapGrpcService<EchoAlerts>();
         if (matchDatabase is not null)
         {
             app.MapGrpcService<BareLookup>();
+        }
+        if (statsDatabase is not null)
+        {
+            app.MapGrpcService<BareStatistics>();
         }
         app.MapHub<BareFeedHub>("/hubs/feed");
         app.MapGet("/healthz", () => "ok");

@@ -59,8 +59,10 @@ internal sealed class GrowthSeeder(string dataDirectory, int seed = 8)
         alert.CommandText = """
             INSERT INTO "AlertEvents" ("Sequence", "AlertId", "EventId", "Type", "PayloadJson", "AtUtc")
             VALUES ($seq, $id, $event, 'posted', '', $received);
-            INSERT INTO "Alerts" ("Sequence", "PostedSequence", "AddressedCountries", "ContentJson", "Distribution", "HandlingCode", "Id", "PostedEventId", "ReceivedAtUtc", "ReportingCountry", "SeizedAtUtc")
-            VALUES ($seq, $seq, $addressed, $json, $distribution, $handling, $id, $event, $received, $country, $seized)
+            INSERT INTO "Alerts" ("Sequence", "PostedSequence", "AddressedCountries", "ContentJson", "Distribution", "HandlingCode", "Id", "PostedEventId", "ReceivedAtUtc", "ReportingCountry", "SeizedAtUtc",
+                                  "Version", "VersionBy", "VersionReason", "KeepReason", "LegalBasis", "WithdrawalCause", "WithdrawalReason", "WithdrawnBy", "WithdrawnByCountry")
+            VALUES ($seq, $seq, $addressed, $json, $distribution, $handling, $id, $event, $received, $country, $seized,
+                    1, '', '', '', '', 'Unspecified', '', '', '')
             """;
         var aSeq = alert.Parameters.Add("$seq", SqliteType.Integer);
         var aAddressed = alert.Parameters.Add("$addressed", SqliteType.Text);

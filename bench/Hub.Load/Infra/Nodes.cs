@@ -27,7 +27,9 @@ internal sealed class ServerNode : IAsyncDisposable
 
     /// <summary>The hub on the embedded default (SQLite in <paramref name="dataDirectory"/>), with the in-memory bus unless <paramref name="rabbitMq"/> is given.</summary>
     /// <param name="ports">The web and gRPC ports; a hub restarted on a data directory needs its first ports back (the console client's redirect URI and the tokens' issuer are registered with them).</param>
-    public static async Task<ServerNode> StartHubAsync(string dataDirectory, string? rabbitMq = null, IReadOnlyDictionary<string, string>? extra = null, (int Web, int Grpc)? ports = null)
+    /// <param name="readyTimeout">How long the hub may take to answer /readyz (90 s; longer for a start that rebuilds the statistics of a million alerts).</param>
+    public static async Task<ServerNode> StartHubAsync(string dataDirectory, string? rabbitMq = null, IReadOnlyDictionary<string, string>? extra = null, (int Web, int Grpc)? ports = null,
+        TimeSpan? readyTimeout = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var web = new Uri($"http://127.0.0.1:{ports?.Web ?? Repo.FreePort()}");
@@ -61,7 +63,7 @@ internal sealed class ServerNode : IAsyncDisposable
         var node = new ServerNode("hub", process, web, grpc, dataDirectory);
         try
         {
-            await process.WaitReadyAsync(new Uri(web, "/readyz"), TimeSpan.FromSeconds(90));
+            await process.WaitReadyAsync(new Uri(web, "/readyz"), readyTimeout ?? TimeSpan.FromSeconds(90));
             Console.WriteLine($"  hub pid {process.Id}: web {web} grpc {grpc} data {dataDirectory}{(string.IsNullOrEmpty(rabbitMq) ? "" : ", RabbitMQ")}");
         }
         catch
@@ -85,7 +87,8 @@ internal sealed class ServerNode : IAsyncDisposable
 
     /// <summary>The bare baselines: a gRPC echo of SeizureAlerts.PostAlert and a bare SignalR hub, no storage, no auth.</summary>
     /// <param name="matchDatabase">The match scenario's hub database (and <paramref name="matchKeyFile"/>, its matching key): adds the bare Matches.Check lookup.</param>
-    public static async Task<ServerNode> StartBareAsync(string? matchDatabase = null, string? matchKeyFile = null)
+    /// <param name="statsDatabase">The stats scenario's hub database: adds the bare Statistics.GetTotals aggregate.</param>
+    public static async Task<ServerNode> StartBareAsync(string? matchDatabase = null, string? matchKeyFile = null, string? statsDatabase = null)
     {
         var web = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
         var grpc = new Uri($"http://127.0.0.1:{Repo.FreePort()}");
@@ -95,9 +98,15 @@ internal sealed class ServerNode : IAsyncDisposable
             // The hub's GC mode (an ASP.NET Core app: server GC), whatever this tool's own is.
             ["DOTNET_gcServer"] = "1",
         };
-        string[] arguments = matchDatabase is null || matchKeyFile is null
-            ? ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()]
-            : ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString(), "--match-db", matchDatabase, "--match-key", matchKeyFile];
+        List<string> arguments = ["serve-bare", "--web", web.ToString(), "--grpc", grpc.ToString()];
+        if (matchDatabase is not null && matchKeyFile is not null)
+        {
+            arguments.AddRange(["--match-db", matchDatabase, "--match-key", matchKeyFile]);
+        }
+        if (statsDatabase is not null)
+        {
+            arguments.AddRange(["--stats-db", statsDatabase]);
+        }
         var process = ChildProcess.Start("bare", Repo.ToolAssembly, arguments, environment);
         var node = new ServerNode("bare", process, web, grpc, null);
         try

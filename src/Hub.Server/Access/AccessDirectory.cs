@@ -42,6 +42,9 @@ public sealed class AccessDirectory(IServiceScopeFactory scopes, TimeProvider cl
 
     public IEnumerable<string> Participants => Current.Statuses.Keys;
 
+    /// <summary>The member states now, in code order: whose returns statistics expect.</summary>
+    public IReadOnlyList<string> Members => [.. Current.Statuses.Where(s => s.Value == CountryStatus.Member).Select(s => s.Key).Order(StringComparer.Ordinal)];
+
     public void Dispose() => _refreshing.Dispose();
 
     public async Task RefreshAsync(CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Alerts;
-using Hub.Server.Countries;
 using Hub.Server.Validation;
 
 namespace Hub.Server.Statistics;
@@ -21,7 +20,7 @@ public static class ReturnValidation
         {
             errors.Add(p + "country", "required");
         }
-        else if (directory.StatusOf(r.Country) != CountryStatus.Member)
+        else if (!directory.Members.Contains(r.Country))
         {
             errors.Add(p + "country", $"'{AlertValidator.Truncate(r.Country)}' is not a member state in the hub's directory");
         }

@@ -1,7 +1,6 @@
 using System.Data;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
-using Hub.Server.Countries;
 using Hub.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -128,7 +127,7 @@ public static class ReturnTotals
     /// <summary>The member states (or the countries asked for) with no return the caller may read for the period.</summary>
     public static IEnumerable<string> MissingCountries(AccessDirectory directory, IEnumerable<ReturnRecord> returns, TotalsQuery q, Period period)
     {
-        var expected = q.Countries.Count > 0 ? q.Countries : directory.Participants.Where(c => directory.StatusOf(c) == CountryStatus.Member);
+        var expected = q.Countries.Count > 0 ? q.Countries : directory.Members;
         var sent = returns.Where(r => r.Period == period.Label).Select(r => r.ReportingCountry).ToHashSet(StringComparer.Ordinal);
         return expected.Where(c => !sent.Contains(c)).Order(StringComparer.Ordinal);
     }

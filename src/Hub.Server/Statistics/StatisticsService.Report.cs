@@ -101,8 +101,8 @@ public sealed partial class StatisticsService
         var caller = Allowed(CallerOf(context), "statistics.report");
         var ct = context.CancellationToken;
         basePeriod ??= period!.YearEarlier();
-        var countries = request.Countries.Count > 0 ? [.. request.Countries]
-            : directory.Participants.Where(c => directory.StatusOf(c) == Countries.CountryStatus.Member).Order(StringComparer.Ordinal).ToList();
+        List<string> countries = request.Countries.Count > 0 ? [.. request.Countries]
+            : [.. directory.Members];
         ComparePeriodsRequest Compare(StatisticsSource source) => new()
         {
             Source = source, BasePeriod = basePeriod.Label, Period = period!.Label,
