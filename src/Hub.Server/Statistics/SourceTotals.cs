@@ -25,7 +25,7 @@ public static class AlertTotals
         var cut = q.Cut;
         var (start, end, countries, substances, facets) = (q.Start, q.End, q.Countries, q.Substances, q.FacetValues);
         // One snapshot for both reads: a fold that commits between them would count its tallies twice or never.
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        await using var transaction = await ReadSnapshotAsync(db, ct);
         var cells = db.Set<SeizureCellRow>().AsNoTracking().Where(policy.Readable<SeizureCellRow>(caller))
             .Where(c => c.Cut == cut && c.PeriodStart >= start && c.PeriodStart < end);
         var tallies = db.Set<SeizureTallyRow>().AsNoTracking().Where(policy.Readable<SeizureTallyRow>(caller))
@@ -68,6 +68,23 @@ public static class AlertTotals
         }
         // A correction that took everything out of a group leaves a cell of nothing: not a row.
         return groups.Where(g => g.Value.Items != 0 || g.Value.Amount != 0).ToDictionary();
+    }
+
+    /// <summary>
+    /// A read transaction seeing one state of the database. On SQLite a deferred one: WAL gives
+    /// it a snapshot, and Microsoft.Data.Sqlite's default (BEGIN IMMEDIATE) would take the
+    /// write lock and queue the group commit behind a 100 ms aggregate. On SQL Server
+    /// serializable, which holds under any READ_COMMITTED_SNAPSHOT setting.
+    /// </summary>
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> ReadSnapshotAsync(HubDbContext db, CancellationToken ct)
+    {
+        if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            return await db.Database.UseTransactionAsync(sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: true), ct)
+                ?? throw new InvalidOperationException("EF Core refused the SQLite transaction");
+        }
+        return await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
     }
 }
 
