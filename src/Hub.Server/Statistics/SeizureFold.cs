@@ -88,7 +88,7 @@ public sealed class SeizureFoldPass(IServiceScopeFactory scopes, RecordPipeline 
 public static class SeizureCells
 {
     /// <summary>Bumped whenever what the cells hold changes: a database built under another version is rebuilt at start-up.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static Dictionary<CellKey, (long Amount, long Items)> Sum(IEnumerable<SeizureTallyRow> tallies)
     {

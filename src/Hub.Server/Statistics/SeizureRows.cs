@@ -42,7 +42,7 @@ public sealed class SeizureCellRow : IReleasedRow
 {
     public long Id { get; set; }
     public SeizureCut Cut { get; set; }
-    /// <summary>The first day of the cell's day or month (UTC).</summary>
+    /// <summary>The first day of the cell's day, month or year (UTC).</summary>
     public DateTime PeriodStart { get; set; }
     public required string ReportingCountry { get; set; }
     public Distribution Distribution { get; set; }
@@ -68,6 +68,8 @@ public enum SeizureCut
     Origin = 5,
     Transit = 6,
     Destination = 7,
+    /// <summary>Whole years: a yearly table reads a twelfth of the month cut's cells.</summary>
+    Year = 8,
 }
 
 /// <summary>Which definition of the cells the database holds; another one is rebuilt from the alerts at start-up.</summary>

@@ -80,12 +80,13 @@ public static class SeizureTallies
         && a.Amount == b.Amount && a.Items == b.Items && a.Transport == b.Transport && a.Concealment == b.Concealment
         && a.Origin == b.Origin && a.Destination == b.Destination && a.Transit == b.Transit;
 
-    /// <summary>The cells a tally adds to: its day, its month, and its month under each facet.</summary>
+    /// <summary>The cells a tally adds to: its day, its month, its year, and its month under each facet.</summary>
     public static IEnumerable<CellKey> CellsOf(SeizureTallyRow t)
     {
         var month = new DateTime(t.Day.Year, t.Day.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         yield return Key(t, SeizureCut.Day, t.Day, "");
         yield return Key(t, SeizureCut.Month, month, "");
+        yield return Key(t, SeizureCut.Year, new DateTime(t.Day.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc), "");
         yield return Key(t, SeizureCut.Transport, month, t.Transport.ToString());
         yield return Key(t, SeizureCut.Concealment, month, t.Concealment.ToString());
         yield return Key(t, SeizureCut.Origin, month, t.Origin);

@@ -33,7 +33,9 @@ public sealed record TotalsQuery(
         StatisticsDimension.OriginCountry => SeizureCut.Origin,
         StatisticsDimension.TransitCountry => SeizureCut.Transit,
         StatisticsDimension.DestinationCountry => SeizureCut.Destination,
-        _ => Granularity == PeriodGranularity.Day || !MonthAligned(Start) || !MonthAligned(End) ? SeizureCut.Day : SeizureCut.Month,
+        _ when Granularity == PeriodGranularity.Day || !MonthAligned(Start) || !MonthAligned(End) => SeizureCut.Day,
+        _ when (!ByPeriod || Granularity == PeriodGranularity.Year) && Start.Month == 1 && End.Month == 1 => SeizureCut.Year,
+        _ => SeizureCut.Month,
     };
 
     private static bool MonthAligned(DateTime t) => t.Day == 1 && t.TimeOfDay == TimeSpan.Zero;

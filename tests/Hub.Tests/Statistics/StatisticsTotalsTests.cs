@@ -211,4 +211,19 @@ public sealed class StatisticsTotalsTests(HubFactory hub) : IClassFixture<HubFac
         var air = await analyst.GetTotalsAsync(new GetTotalsRequest { From = $"{year}", To = $"{year}", TransportModes = { TransportMode.Air } }, cancellationToken: Ct);
         Assert.Empty(air.Rows);
     }
+
+    [Fact]
+    public async Task The_year_cut_and_the_month_and_day_cuts_give_the_same_totals()
+    {
+        // A whole year reads the year cut; January to November the month cut; from 2 January the day cut.
+        const int year = 2001;
+        await PostAsync("AZE", year, Distribution.Members, Item(Substance.Heroin, 1.25, QuantityUnit.Kg), Item(Substance.Opium, 300, QuantityUnit.G));
+        var analyst = await StatisticsAsync(person: "analyst");
+        var yearly = await analyst.GetTotalsAsync(new GetTotalsRequest { From = $"{year}", To = $"{year}", Countries = { "AZE" }, GroupBy = { StatisticsDimension.Substance } }, cancellationToken: Ct);
+        var monthly = await analyst.GetTotalsAsync(new GetTotalsRequest { From = $"{year}-01", To = $"{year}-11", Countries = { "AZE" }, GroupBy = { StatisticsDimension.Substance } }, cancellationToken: Ct);
+        var daily = await analyst.GetTotalsAsync(new GetTotalsRequest { From = $"{year}-01-02", To = $"{year}-12-31", Countries = { "AZE" }, GroupBy = { StatisticsDimension.Substance } }, cancellationToken: Ct);
+        Assert.Equal(new Dictionary<string, double> { [" Heroin MassKg"] = 1.25, [" Opium MassKg"] = 0.3 }, Table(yearly));
+        Assert.Equal(Table(yearly), Table(monthly));
+        Assert.Equal(Table(yearly), Table(daily));
+    }
 }
