@@ -309,7 +309,7 @@ internal static class StatsRebuild
         {
             parts.Add(r.GetString(0));
         }
-        return "cells by cut (1 day, 2 month, 3 transport, 4 concealment, 5 origin, 6 transit, 7 destination) " + string.Join(", ", parts);
+        return "cells by cut (1 day, 2 month, 3 transport, 4 concealment, 5 origin, 6 transit, 7 destination, 8 year) " + string.Join(", ", parts);
     }
 }
 
