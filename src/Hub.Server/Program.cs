@@ -15,12 +15,20 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddHub();
 var app = builder.Build();
 
-// `Hub.Server migrate` applies the migrations and seeds the directory, then exits: the
+// `Hub.Server migrate` applies the migrations, seeds the directory and builds the statistics' cells, then exits: the
 // production way to upgrade a SQL Server database before starting the new version.
 if (args.Length > 0 && args[0] == "migrate")
 {
     await using var scope = app.Services.CreateAsyncScope();
-    await DatabaseInitializer.RunAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), CancellationToken.None);
+    var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+    await DatabaseInitializer.RunAsync(db, CancellationToken.None);
+    // The statistics' cells too, before any node serves (a started node would build them in the background).
+    var cells = scope.ServiceProvider.GetRequiredService<Hub.Server.Statistics.StatisticsCells>();
+    await Hub.Server.Statistics.SeizureCellsBuilder.PrepareAsync(db, cells, CancellationToken.None);
+    if (cells.Generation is null)
+    {
+        await scope.ServiceProvider.GetRequiredService<Hub.Server.Statistics.SeizureCellsBuilder>().BuildAsync(CancellationToken.None);
+    }
     return 0;
 }
 

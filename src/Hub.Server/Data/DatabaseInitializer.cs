@@ -36,8 +36,8 @@ public sealed partial class DatabaseInitializer(
                     "Run `Hub.Server migrate` (or set Hub__Database__MigrateOnStartup=true).");
             }
             await DirectorySeed.SeedAsync(db, cancellationToken);
-            await Statistics.SeizureCells.EnsureBuiltAsync(db, cancellationToken);
         }
+        await Statistics.SeizureCellsBuilder.PrepareAsync(db, scope.ServiceProvider.GetRequiredService<Statistics.StatisticsCells>(), cancellationToken);
         await ConsoleClient.EnsureAsync(scope.ServiceProvider, configuration, cancellationToken);
         if (DevelopmentAccounts.Enabled(configuration, environment.IsDevelopment()))
         {
@@ -56,8 +56,6 @@ public sealed partial class DatabaseInitializer(
     {
         await DatabaseSetup.MigrateAsync(db, cancellationToken);
         await DirectorySeed.SeedAsync(db, cancellationToken);
-        // Alerts stored before statistics existed, or loaded behind the hub's back, are counted from here.
-        await Statistics.SeizureCells.EnsureBuiltAsync(db, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development accounts with public secrets are enabled (Development environment; see README)")]

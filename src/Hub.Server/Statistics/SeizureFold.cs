@@ -33,7 +33,7 @@ public sealed class StatisticsOptions
 /// commit on SQLite; on SQL Server nodes fold concurrently, and a batch another node folded
 /// first is refused by the delete count and rolled back).
 /// </summary>
-public sealed class SeizureFoldPass(IServiceScopeFactory scopes, RecordPipeline pipeline, IOptions<StatisticsOptions> options, TimeProvider clock)
+public sealed class SeizureFoldPass(IServiceScopeFactory scopes, RecordPipeline pipeline, StatisticsCells cells, IOptions<StatisticsOptions> options, TimeProvider clock)
     : Messaging.PeriodicPass(clock, options.Value.FoldInterval)
 {
     protected override async Task RunPassAsync(CancellationToken ct)
@@ -46,6 +46,11 @@ public sealed class SeizureFoldPass(IServiceScopeFactory scopes, RecordPipeline 
     /// <summary>Folds one batch; false when there was nothing to fold.</summary>
     public async Task<bool> FoldAsync(CancellationToken ct)
     {
+        // While the cells are being rebuilt, tallies wait: the rebuild keeps those written after its snapshot.
+        if (cells.Generation is not { } generation)
+        {
+            return false;
+        }
         await using (var scope = scopes.CreateAsyncScope())
         {
             // Asked outside the commit: a hub with nothing to fold writes nothing, not even an audit entry.
@@ -54,10 +59,10 @@ public sealed class SeizureFoldPass(IServiceScopeFactory scopes, RecordPipeline 
                 return false;
             }
         }
-        return (await pipeline.WriteAsync(Access.Caller.System, new FoldChange(options.Value.FoldBatch), ct, Access.Channels.System)).Value;
+        return (await pipeline.WriteAsync(Access.Caller.System, new FoldChange(options.Value.FoldBatch, generation), ct, Access.Channels.System)).Value;
     }
 
-    private sealed class FoldChange(int batch) : SystemChange
+    private sealed class FoldChange(int batch, int generation) : SystemChange
     {
         public override string Action => "statistics.fold";
         public override string RecordType => "statistics";
@@ -77,7 +82,7 @@ public sealed class SeizureFoldPass(IServiceScopeFactory scopes, RecordPipeline 
             {
                 throw new DbUpdateConcurrencyException($"tallies {first}..{last} were folded by another node");
             }
-            SeizureCells.Add(db, SeizureCells.Sum(tallies));
+            SeizureCells.Add(db, generation, SeizureCells.Sum(tallies));
             context.Audit(Action, RecordType, null, $"{tallies.Count} tallies folded ({first}..{last})");
             return () => new Google.Protobuf.WellKnownTypes.BoolValue { Value = true };
         }
@@ -88,7 +93,7 @@ public sealed class SeizureFoldPass(IServiceScopeFactory scopes, RecordPipeline 
 public static class SeizureCells
 {
     /// <summary>Bumped whenever what the cells hold changes: a database built under another version is rebuilt at start-up.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public static Dictionary<CellKey, (long Amount, long Items)> Sum(IEnumerable<SeizureTallyRow> tallies)
     {
@@ -105,7 +110,7 @@ public static class SeizureCells
     }
 
     /// <summary>Adds sums to the cells they belong to (tracked, saved by the caller's commit); a cell that falls to nothing is removed.</summary>
-    public static void Add(HubDbContext db, Dictionary<CellKey, (long Amount, long Items)> sums)
+    public static void Add(HubDbContext db, int generation, Dictionary<CellKey, (long Amount, long Items)> sums)
     {
         foreach (var cut in sums.Keys.GroupBy(k => k.Cut))
         {
@@ -113,7 +118,7 @@ public static class SeizureCells
             var countries = cut.Select(k => k.Country).Distinct().ToList();
             var cutValue = cut.Key;
             var existing = db.Set<SeizureCellRow>()
-                .Where(c => c.Cut == cutValue && starts.Contains(c.PeriodStart) && countries.Contains(c.ReportingCountry))
+                .Where(c => c.Generation == generation && c.Cut == cutValue && starts.Contains(c.PeriodStart) && countries.Contains(c.ReportingCountry))
                 .ToList().GroupBy(CellKey.Of).ToDictionary(g => g.Key, g => g.First());
             foreach (var key in cut)
             {
@@ -133,14 +138,15 @@ public static class SeizureCells
                 }
                 else
                 {
-                    db.Add(NewCell(key, amount, items));
+                    db.Add(NewCell(key, amount, items, generation));
                 }
             }
         }
     }
 
-    private static SeizureCellRow NewCell(CellKey key, long amount, long items) => new()
+    internal static SeizureCellRow NewCell(CellKey key, long amount, long items, int generation) => new()
     {
+        Generation = generation,
         Cut = key.Cut,
         PeriodStart = key.PeriodStart,
         ReportingCountry = key.Country,
@@ -152,40 +158,6 @@ public static class SeizureCells
         Amount = amount,
         Items = items,
     };
-
-    /// <summary>
-    /// Builds the cells from the alerts when the database holds none of this
-    /// <see cref="Version"/> (a new database, an upgrade, rows loaded behind the hub's back):
-    /// before the hub serves, in one transaction.
-    /// </summary>
-    public static async Task<bool> EnsureBuiltAsync(HubDbContext db, CancellationToken ct)
-    {
-        var state = await db.Set<StatisticsStateRow>().FirstOrDefaultAsync(s => s.Id == 1, ct);
-        if (state?.CellsVersion == Version)
-        {
-            return false;
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Set<SeizureCellRow>().ExecuteDeleteAsync(ct);
-        await db.Set<SeizureTallyRow>().ExecuteDeleteAsync(ct);
-        var sums = await SumOfAlertsAsync(db, ct);
-        foreach (var chunk in sums.Chunk(10_000))
-        {
-            db.AddRange(chunk.Where(s => s.Value != default).Select(s => NewCell(s.Key, s.Value.Amount, s.Value.Items)));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
-        state = await db.Set<StatisticsStateRow>().FirstOrDefaultAsync(s => s.Id == 1, ct);
-        if (state is null)
-        {
-            db.Add(state = new StatisticsStateRow { Id = 1 });
-        }
-        (state.CellsVersion, state.BuiltAtUtc) = (Version, DateTime.UtcNow);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        db.ChangeTracker.Clear();
-        return true;
-    }
 
     /// <summary>What every counted alert adds up to, read from the alerts themselves (the rebuild, and the tests' reference).</summary>
     public static async Task<Dictionary<CellKey, (long Amount, long Items)>> SumOfAlertsAsync(HubDbContext db, CancellationToken ct)

@@ -41,6 +41,8 @@ public sealed class SeizureTallyRow : IReleasedRow
 public sealed class SeizureCellRow : IReleasedRow
 {
     public long Id { get; set; }
+    /// <summary>Which build of the cells the row belongs to (<see cref="StatisticsStateRow.Generation"/>): a rebuild writes the next one beside the current and switches in one row.</summary>
+    public int Generation { get; set; }
     public SeizureCut Cut { get; set; }
     /// <summary>The first day of the cell's day, month or year (UTC).</summary>
     public DateTime PeriodStart { get; set; }
@@ -77,6 +79,8 @@ public sealed class StatisticsStateRow
 {
     public int Id { get; set; }
     public int CellsVersion { get; set; }
+    /// <summary>The generation of cells queries read.</summary>
+    public int Generation { get; set; }
     public DateTime BuiltAtUtc { get; set; }
 }
 
@@ -109,7 +113,7 @@ internal sealed class SeizureCellRowConfiguration : IEntityTypeConfiguration<Sei
         // Not unique: two nodes folding at once may each add a cell of the same key; sums
         // over both stay right, and the fold's delete-count check keeps a tally from being
         // folded twice.
-        b.HasIndex(c => new { c.Cut, c.PeriodStart, c.ReportingCountry });
+        b.HasIndex(c => new { c.Generation, c.Cut, c.PeriodStart, c.ReportingCountry });
         b.Property(c => c.Cut).HasConversion<int>();
         b.Property(c => c.ReportingCountry).HasMaxLength(16);
         b.Property(c => c.Distribution).HasConversion<string>().HasMaxLength(40);

@@ -1,4 +1,3 @@
-using System.Data;
 using Hub.Contracts.V1;
 using Hub.Server.Access;
 using Hub.Server.Data;
@@ -20,14 +19,15 @@ public static class AlertTotals
 {
     private sealed record CellSum(string Country, Substance Substance, Measure Measure, string Facet, DateTime Start, long Amount, long Items);
 
-    public static async Task<Dictionary<GroupKey, GroupSum>> SumAsync(HubDbContext db, AccessPolicy policy, Caller caller, TotalsQuery q, CancellationToken ct)
+    public static async Task<Dictionary<GroupKey, GroupSum>> SumAsync(HubDbContext db, AccessPolicy policy, StatisticsCells built, Caller caller, TotalsQuery q, CancellationToken ct)
     {
+        var generation = built.Require();
         var cut = q.Cut;
         var (start, end, countries, substances, facets) = (q.Start, q.End, q.Countries, q.Substances, q.FacetValues);
         // One snapshot for both reads: a fold that commits between them would count its tallies twice or never.
-        await using var transaction = await ReadSnapshotAsync(db, ct);
+        await using var transaction = await SeizureCellsBuilder.SnapshotAsync(db, ct);
         var cells = db.Set<SeizureCellRow>().AsNoTracking().Where(policy.Readable<SeizureCellRow>(caller))
-            .Where(c => c.Cut == cut && c.PeriodStart >= start && c.PeriodStart < end);
+            .Where(c => c.Generation == generation && c.Cut == cut && c.PeriodStart >= start && c.PeriodStart < end);
         var tallies = db.Set<SeizureTallyRow>().AsNoTracking().Where(policy.Readable<SeizureTallyRow>(caller))
             .Where(t => t.Day >= start && t.Day < end);
         if (countries.Count > 0)
@@ -68,23 +68,6 @@ public static class AlertTotals
         }
         // A correction that took everything out of a group leaves a cell of nothing: not a row.
         return groups.Where(g => g.Value.Items != 0 || g.Value.Amount != 0).ToDictionary();
-    }
-
-    /// <summary>
-    /// A read transaction seeing one state of the database. On SQLite a deferred one: WAL gives
-    /// it a snapshot, and Microsoft.Data.Sqlite's default (BEGIN IMMEDIATE) would take the
-    /// write lock and queue the group commit behind a 100 ms aggregate. On SQL Server
-    /// serializable, which holds under any READ_COMMITTED_SNAPSHOT setting.
-    /// </summary>
-    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> ReadSnapshotAsync(HubDbContext db, CancellationToken ct)
-    {
-        if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            return await db.Database.UseTransactionAsync(sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: true), ct)
-                ?? throw new InvalidOperationException("EF Core refused the SQLite transaction");
-        }
-        return await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
     }
 }
 

@@ -18,6 +18,7 @@ public sealed partial class StatisticsService(
     GroupCommit writes,
     RecordPipeline pipeline,
     IOptions<StatisticsOptions> options,
+    StatisticsCells cells,
     TimeProvider clock) : Contracts.V1.Statistics.StatisticsBase
 {
     public const string RecordType = "statistics";
@@ -111,7 +112,7 @@ public sealed partial class StatisticsService(
         }
         else
         {
-            sums = await AlertTotals.SumAsync(db, policy, caller, q, ct);
+            sums = await AlertTotals.SumAsync(db, policy, cells, caller, q, ct);
             answer.Periods.AddRange(periods.Select(p => StatisticsTables.StatusOf(p, now)));
         }
         var (converted, conversions) = StatisticsTables.Convert(sums, q, options.Value);
@@ -144,7 +145,7 @@ public sealed partial class StatisticsService(
                 var (sums, found) = await ReturnTotals.SumAsync(db, policy, directory, caller, side, ct);
                 return (sums, StatisticsTables.StatusOf(p, now, [.. ReturnTotals.MissingCountries(directory, found, side, p)]));
             }
-            return (await AlertTotals.SumAsync(db, policy, caller, side, ct), StatisticsTables.StatusOf(p, now));
+            return (await AlertTotals.SumAsync(db, policy, cells, caller, side, ct), StatisticsTables.StatusOf(p, now));
         }
         var (baseSums, baseStatus) = await SideAsync(basePeriod!);
         var (sums, status) = await SideAsync(period!);

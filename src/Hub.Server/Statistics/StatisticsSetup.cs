@@ -7,6 +7,9 @@ public static class StatisticsSetup
     {
         services.AddOptions<StatisticsOptions>().BindConfiguration(StatisticsOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.FoldInterval > TimeSpan.Zero, "Hub:Statistics:FoldInterval must be positive").ValidateOnStart();
+        services.AddSingleton<StatisticsCells>();
+        services.AddSingleton<SeizureCellsBuilder>();
+        services.AddHostedService(sp => sp.GetRequiredService<SeizureCellsBuilder>());
         services.AddSingleton<SeizureFoldPass>();
         services.AddHostedService(sp => sp.GetRequiredService<SeizureFoldPass>());
         return services;

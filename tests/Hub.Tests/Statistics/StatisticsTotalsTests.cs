@@ -3,6 +3,7 @@ using Grpc.Core;
 using Hub.Client;
 using Hub.Contracts.V1;
 using Hub.Server.Statistics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Tests.Statistics;
@@ -225,5 +226,40 @@ public sealed class StatisticsTotalsTests(HubFactory hub) : IClassFixture<HubFac
         Assert.Equal(new Dictionary<string, double> { [" Heroin MassKg"] = 1.25, [" Opium MassKg"] = 0.3 }, Table(yearly));
         Assert.Equal(Table(yearly), Table(monthly));
         Assert.Equal(Table(yearly), Table(daily));
+    }
+
+    [Fact]
+    public async Task A_rebuild_writes_the_next_generation_beside_the_current_and_switches_with_the_same_totals()
+    {
+        const int year = 2002;
+        await PostAsync("RUS", year, Distribution.Members, Item(Substance.Cocaine, 3.5, QuantityUnit.Kg));
+        var analyst = await StatisticsAsync(person: "analyst");
+        var request = ByCountryAndSubstance(year);
+        var before = Table(await analyst.GetTotalsAsync(request, cancellationToken: Ct));
+        Assert.Equal(new Dictionary<string, double> { ["RUS Cocaine MassKg"] = 3.5 }, before);
+
+        // As after an upgrade: the state names an older version of the cells.
+        var cells = hub.Services.GetRequiredService<StatisticsCells>();
+        var generation = cells.Generation!.Value;
+        await hub.WithDbAsync(db => db.Set<StatisticsStateRow>().ExecuteUpdateAsync(u => u.SetProperty(s => s.CellsVersion, 0), Ct));
+        await hub.Services.GetRequiredService<SeizureCellsBuilder>().BuildAsync(Ct);
+
+        Assert.Equal(generation + 1, cells.Generation);
+        Assert.Equal(before, Table(await analyst.GetTotalsAsync(request, cancellationToken: Ct)));
+        var generations = await hub.WithDbAsync(db => db.Set<SeizureCellRow>().Select(c => c.Generation).Distinct().ToListAsync(Ct));
+        Assert.Equal([generation + 1], generations);
+        Assert.Equal(SeizureCells.Version, await hub.WithDbAsync(db => db.Set<StatisticsStateRow>().Select(s => s.CellsVersion).SingleAsync(Ct)));
+
+        // A second build finds the state current: it switches nothing and leaves the cells as they are.
+        await hub.Services.GetRequiredService<SeizureCellsBuilder>().BuildAsync(Ct);
+        Assert.Equal(generation + 1, cells.Generation);
+        Assert.Equal(before, Table(await analyst.GetTotalsAsync(request, cancellationToken: Ct)));
+    }
+
+    [Fact]
+    public void Cells_not_built_yet_answer_unavailable()
+    {
+        var refused = Assert.Throws<Hub.Server.ErrorHandling.HubException>(() => new StatisticsCells().Require());
+        Assert.Equal(StatusCode.Unavailable, refused.Code);
     }
 }

@@ -1352,6 +1352,9 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("int");
+
                     b.Property<long>("Items")
                         .HasColumnType("bigint");
 
@@ -1375,7 +1378,7 @@ namespace Hub.Server.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Cut", "PeriodStart", "ReportingCountry");
+                    b.HasIndex("Generation", "Cut", "PeriodStart", "ReportingCountry");
 
                     b.ToTable("SeizureCells", (string)null);
                 });
@@ -1463,6 +1466,9 @@ namespace Hub.Server.Data.Migrations.SqlServer
                         .HasColumnType("datetime2");
 
                     b.Property<int>("CellsVersion")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Generation")
                         .HasColumnType("int");
 
                     b.HasKey("Id");

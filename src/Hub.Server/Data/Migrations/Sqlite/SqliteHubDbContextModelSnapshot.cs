@@ -1326,6 +1326,9 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Items")
                         .HasColumnType("INTEGER");
 
@@ -1349,7 +1352,7 @@ namespace Hub.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Cut", "PeriodStart", "ReportingCountry");
+                    b.HasIndex("Generation", "Cut", "PeriodStart", "ReportingCountry");
 
                     b.ToTable("SeizureCells", (string)null);
                 });
@@ -1435,6 +1438,9 @@ namespace Hub.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("CellsVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Generation")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
