@@ -41,18 +41,32 @@ public sealed class AuditChain(TimeProvider clock, AuditKeys keys) : IDisposable
     /// Takes the head row's lock as the first statement of the group commit's transaction, so
     /// that transactions on every node run one after the other from their start: feed rows
     /// then get their identity values in commit order on any provider (decisions/0012).
+    /// Returns the head as the lock left it (tracked), for <see cref="Append"/>.
     /// </summary>
-    public static void Lock(HubDbContext db)
+    public static AuditHead Lock(HubDbContext db)
     {
         RequireTransaction(db);
+        if (db.Database.IsSqlite())
+        {
+            // One statement takes the lock and reads the head (decisions/0023): the update and
+            // a second query for the head were two of the commit's few statements.
+            return db.AuditHeads.FromSqlRaw(LockReturningSqlite).AsEnumerable().Single();
+        }
         db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdate(s => s.SetProperty(h => h.Version, h => h.Version + 1));
+        return db.AuditHeads.Single(h => h.Id == 1);
     }
 
-    /// <summary>Adds the events as the next entries of the chain, inside the group commit's transaction, after <see cref="Lock"/>.</summary>
-    public void Append(HubDbContext db, IReadOnlyList<AuditEvent> events)
+    internal const string LockReturningSqlite =
+        "UPDATE \"AuditHead\" SET \"Version\" = \"Version\" + 1 WHERE \"Id\" = 1 RETURNING \"Id\", \"LastHash\", \"LastSequence\", \"Version\"";
+
+    /// <summary>
+    /// Adds the events as the next entries of the chain, inside the group commit's transaction,
+    /// after <see cref="Lock"/>, which gave <paramref name="head"/>.
+    /// </summary>
+    public void Append(HubDbContext db, AuditHead head, IReadOnlyList<AuditEvent> events)
     {
         RequireTransaction(db);
-        AddEntries(db, db.AuditHeads.Single(h => h.Id == 1), events);
+        AddEntries(db, head, events);
     }
 
     private static void RequireTransaction(HubDbContext db)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Hub.Server.Data;
@@ -26,17 +27,53 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
         // should they stop, so that the write-ahead log cannot grow without bound.
         "PRAGMA wal_autocheckpoint = 20000;";
 
+    // The native connections already set: the settings live as long as the native connection,
+    // which Microsoft.Data.Sqlite's pool hands out again on every Open. Running the four
+    // statements at each Open (every query, every group commit) parsed them every time
+    // (decisions/0023); a native connection closed for good drops out of the table with it.
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _set = new();
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        if (!Needed(connection, out var handle))
+        {
+            return;
+        }
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+        Remember(handle);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (!Needed(connection, out var handle))
+        {
+            return;
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        Remember(handle);
     }
+
+    private bool Needed(DbConnection connection, out SQLitePCL.sqlite3? handle)
+    {
+        handle = (connection as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;
+        return handle is null || !_set.TryGetValue(handle, out _);
+    }
+
+    private void Remember(SQLitePCL.sqlite3? handle)
+    {
+        if (handle is not null)
+        {
+            _set.AddOrUpdate(handle, Set);
+        }
+    }
+
+    private static readonly object Set = new();
 }
