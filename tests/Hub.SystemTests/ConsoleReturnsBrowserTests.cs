@@ -106,10 +106,16 @@ public sealed class ConsoleReturnsBrowserTests(Broker broker) : IAsyncLifetime
         await Assertions.Expect(Figure(detail, "return-stated-totals", "SUBSTANCE_UNSPECIFIED")).ToHaveTextAsync("12.5 kg");
         await Assertions.Expect(detail.Locator("[data-testid=return-change][data-substance=SUBSTANCE_UNSPECIFIED]")).ToContainTextAsync("+4.2%");
 
+        // A new return for the same period is offered as the stored one's next version.
+        await form.Locator("#rf-period").FillAsync("2009");
+        await Assertions.Expect(form.Locator("[data-testid=return-exists]")).ToContainTextAsync("version 1: a new one replaces it");
+        await Assertions.Expect(form.Locator("[data-testid=return-exists-replace]")).ToHaveTextAsync("Send what is typed here as version 2");
+
         // Replacing it: the form filled from it, sent with its version; the hub stores version 2.
         await row.Locator("[data-testid=return-replace]").ClickAsync();
         await Assertions.Expect(form.Locator("[data-testid=return-replacing]")).ToContainTextAsync("version 1");
         await Assertions.Expect(form.Locator("#rf-period")).ToHaveValueAsync("2009");
+        await Assertions.Expect(form.Locator("[data-testid=return-exists]")).ToBeHiddenAsync();
         await Assertions.Expect(form.Locator("#rf-figures-quantity-0")).ToHaveValueAsync("12.5");
         await Assertions.Expect(form.Locator("#rf-figures-notReported-1")).ToBeCheckedAsync();
         await Assertions.Expect(form.Locator("#rf-statedChanges-stated-0")).ToHaveValueAsync("+4.2%");

@@ -22,9 +22,10 @@ export function createReturnsPanel({ user, onChanged }) {
   let returns = null;
   let opened = null;
   let failure = null;
+  const existing = (country, period) => returns?.find((r) => r.content?.country === country && r.content?.period === period) ?? null;
 
   // Who may not submit has neither the form nor the import: they are removed, not hidden.
-  const form = countries.length ? createReturnForm({ user, countries, onStored: stored }) : null;
+  const form = countries.length ? createReturnForm({ countries, existing, onStored: stored }) : null;
   const importer = countries.length ? createReturnsImport({ onImported: imported }) : null;
   if (!form) {
     $('#return-form').remove();
@@ -116,6 +117,7 @@ export function createReturnsPanel({ user, onChanged }) {
       status.textContent = '';
     }
     renderList();
+    form?.checkExisting();
   }
 
   async function stored(record) {

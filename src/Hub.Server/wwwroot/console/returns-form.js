@@ -14,7 +14,7 @@ export const RETURN_PERIOD = /^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/;
 /** "-15.2%", "+2.1 %", "x16", "×2.8", "/27", "÷27". */
 const STATED = /^([-+\u2212]?\d+([.,]\d+)?\s?%|[x×/÷]\s?\d+([.,]\d+)?)$/i;
 
-export function createReturnForm({ user, countries, onStored }) {
+export function createReturnForm({ countries, existing, onStored }) {
   const form = $('#return-form');
   const result = $('#rf-result');
   const figures = rowList($('#rf-figures'), 'figures', 'rf');
@@ -39,6 +39,18 @@ export function createReturnForm({ user, countries, onStored }) {
       const { country, period } = replacing.content ?? {};
       $('#rf-replacing-text').textContent = t('returns.form.replacing', { country, period, version: replacing.version, next: replacing.version + 1 });
     }
+  }
+
+  /** A new return for a country and period the hub holds already: offered as its next version. */
+  function checkExisting() {
+    const stored = replacing ? null : existing?.(form.country.value, checkPeriod());
+    $('#rf-exists').hidden = !stored;
+    if (stored) {
+      const words = { country: stored.content?.country, period: stored.content?.period, version: stored.version, next: stored.version + 1 };
+      $('#rf-exists-text').textContent = t('returns.form.exists', words);
+      $('#rf-exists-replace').textContent = t('returns.form.existsReplace', words);
+    }
+    return stored;
   }
 
   function checkPeriod() {
@@ -69,6 +81,7 @@ export function createReturnForm({ user, countries, onStored }) {
     release.set({});
     fillCountries();
     showReplacing();
+    checkExisting();
   }
 
   /** Fills the form with a stored return, to send its next version. */
@@ -89,6 +102,7 @@ export function createReturnForm({ user, countries, onStored }) {
       basePeriod: c.basePeriod ?? '', stated: c.stated ?? '', words: c.words ?? '' }));
     release.set(content);
     showReplacing();
+    checkExisting();
   }
 
   /** The request as typed, and what is wrong with it before the hub is asked. */
@@ -134,10 +148,24 @@ export function createReturnForm({ user, countries, onStored }) {
     return { content, problems };
   }
 
-  form.period.addEventListener('input', checkPeriod);
+  form.period.addEventListener('input', checkExisting);
+  form.country.addEventListener('change', checkExisting);
   form.period.addEventListener('blur', () => {
     form.period.value = form.period.value.trim().toUpperCase();
-    checkPeriod();
+    checkExisting();
+  });
+  $('#rf-exists-replace').addEventListener('click', () => {
+    replacing = checkExisting();
+    showReplacing();
+    checkExisting();
+    $('#rf-cancel-replace').focus();
+  });
+  $('#rf-exists-fill').addEventListener('click', () => {
+    const stored = checkExisting();
+    if (stored) {
+      fill(stored);
+      form.period.focus();
+    }
   });
   $('#rf-add-figure').addEventListener('click', () => figures.add().querySelector('select').focus());
   $('#rf-add-total').addEventListener('click', () => totals.add().querySelector('input').focus());
@@ -187,11 +215,11 @@ export function createReturnForm({ user, countries, onStored }) {
     changes.relabel();
     release.relabel();
     showReplacing();
-    checkPeriod();
+    checkExisting();
   });
 
   reset();
-  return { fill, reset, form, hasCountry: (code) => countries.includes(code) };
+  return { fill, reset, form, checkExisting };
 }
 
 /** The countries a person may enter returns for: a liaison officer's own, the centre's staff any member. */
