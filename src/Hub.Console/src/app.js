@@ -131,7 +131,7 @@ function start() {
       },
     })
     : null;
-  const statistics = VIEWS.includes('statistics') ? createStatisticsView({ showMap: () => activate('map', { focus: true }) }) : null;
+  const statistics = VIEWS.includes('statistics') ? createStatisticsView({ user, showMap: () => activate('map', { focus: true }) }) : null;
 
   // --- tabs --------------------------------------------------------------------------
 

@@ -1,6 +1,9 @@
 // The labels of the Statistics tab (totals, the comparison of two periods, the consistency of
 // the returns, exports and the map's colouring), in English and Russian; i18n.js merges them
-// into its dictionaries. The printable report's labels are in i18n-report.js.
+// into its dictionaries. The printable report's labels are in i18n-report.js; the national
+// returns panel's in i18n-returns.js, merged here.
+
+import * as returns from './i18n-returns.js';
 
 export const en = {
   'nav.statistics': 'Statistics',
@@ -231,3 +234,5 @@ export const enums = {
   },
 };
 
+Object.assign(en, returns.en);
+Object.assign(ru, returns.ru);

@@ -1,6 +1,7 @@
 // The Statistics tab (hub.v1.Statistics): filters, the chart of totals over periods, the
 // comparison of the first and the last period, the consistency of the returns, exports (CSV,
-// XLSX), the choropleth on the map and the printable situation report (report.html).
+// XLSX), the choropleth on the map and the printable situation report (report.html); below
+// them the national returns panel (returns-view.js).
 
 import * as api from './api.js';
 import { announce } from './cues.js';
@@ -12,6 +13,7 @@ import { createChart, seriesOf } from './statistics-chart.js';
 import { download } from './statistics-export.js';
 import { conversionsText, measuresOf, period, statsQuery } from './statistics-format.js';
 import { createChoropleth } from './statistics-map.js';
+import { createReturnsPanel } from './returns-view.js';
 import { changesTable, consistencyList, periodStatuses, sortChanges } from './statistics-tables.js';
 
 const VIEW_ROLES = ['analyst', 'operator', 'liaison_officer', 'observer'];
@@ -28,7 +30,7 @@ const SUBSTANCES = ['SUBSTANCE_HEROIN', 'SUBSTANCE_OPIUM', 'SUBSTANCE_RAW_OPIUM'
  */
 export const canUseStatistics = (user) => user.roles.some((role) => VIEW_ROLES.includes(role)) && !user.roles.includes('admin');
 
-export function createStatisticsView({ showMap }) {
+export function createStatisticsView({ showMap, user }) {
   const form = $('#stats-form');
   const status = $('#stats-status');
   const results = $('#stats-results');
@@ -37,6 +39,8 @@ export function createStatisticsView({ showMap }) {
   const choropleth = createChoropleth();
   let answer = null;
   let started = false;
+  // A return stored or imported changes the returns' totals shown: they are asked for again.
+  const returns = createReturnsPanel({ user, onChanged: () => answer?.filters.source === 'STATISTICS_SOURCE_RETURNS' && submit() });
 
   function renderCheckboxes() {
     const ticked = (name) => $all(`input[name=${name}]:checked`, form).map((input) => input.value);
@@ -243,6 +247,7 @@ export function createStatisticsView({ showMap }) {
         started = true;
         setup();
       }
+      returns.load();
       if (answer) {
         requestAnimationFrame(renderChart);
       }
