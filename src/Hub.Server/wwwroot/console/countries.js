@@ -59,12 +59,16 @@ const ORGANISATION_NAMES = {
 
 const displayNames = new Map();
 
+// Names a country uses for itself where the browser's locale data says otherwise (CLDR's
+// Russian has «Киргизия»; the Kyrgyz Republic's own Russian name is «Кыргызстан»).
+const OWN_NAMES = { ru: { KGZ: 'Кыргызстан' } };
+
 /** The country's (or organisation's) name in the language, falling back to the code. */
 export function countryName(code, language) {
   if (!code) {
     return '';
   }
-  const organisation = ORGANISATION_NAMES[language]?.[code];
+  const organisation = ORGANISATION_NAMES[language]?.[code] ?? OWN_NAMES[language]?.[code];
   if (organisation) {
     return organisation;
   }
