@@ -51,7 +51,10 @@ public sealed class MessageRetainedKind : IRetainedKind
         message.Withdraw(context, MessageType, id.ToString(), WithdrawalCause.Retention, reason, "");
         CaseSearch.Remove(db, id);
         StoredAnswers.PurgeVersions(db, MessageType, id.ToString());
-        foreach (var stored in db.Set<CaseEventRecord>().Where(e => e.CaseId == message.CaseId && e.MessageId == id))
+        // The stored events, and those another write of this group commit staged a moment ago
+        // (a receipt read with the old text): Local holds both once the stored ones are loaded.
+        _ = db.Set<CaseEventRecord>().Where(e => e.CaseId == message.CaseId && e.MessageId == id).ToList();
+        foreach (var stored in db.Set<CaseEventRecord>().Local.Where(e => e.CaseId == message.CaseId && e.MessageId == id).ToList())
         {
             var snapshot = ProtoJson.Parser.Parse<CaseEvent>(stored.PayloadJson);
             snapshot.Message = CaseMapping.AsNow(snapshot.Message, message, Sight.Withheld);

@@ -47,7 +47,9 @@ public sealed class DeliveryRetainedKind : IRetainedKind
         new DeliveryDetails(document).Withdraw(context, RecordType, id.ToString(), WithdrawalCause.Retention, reason, "");
         record.PurgedAtUtc = context.NowUtc;
         StoredAnswers.PurgeVersions(db, RecordType, id.ToString());
-        foreach (var stored in db.Set<DeliveryEventRecord>().Where(e => e.DeliveryId == id))
+        // The stored steps, and those another write of this group commit staged a moment ago.
+        _ = db.Set<DeliveryEventRecord>().Where(e => e.DeliveryId == id).ToList();
+        foreach (var stored in db.Set<DeliveryEventRecord>().Local.Where(e => e.DeliveryId == id).ToList())
         {
             var step = ProtoJson.Parser.Parse<DeliveryEvent>(stored.PayloadJson);
             step.Delivery = Emptied(DeliveryDetails.AsNow(step.Delivery, document, Sight.Withheld));
