@@ -55,25 +55,36 @@ public static class RecordRevisions
     public static void Supersede(this IRevisableRecord record, RecordContext context, string recordType, string recordId, DateTime storedAtUtc, string currentContentJson, string reason)
     {
         // Every version is kept: a bound keeps one record from growing the table without end.
-        if (record.Version >= MaxVersions)
+        KeepVersion(context, recordType, recordId, record.Version, currentContentJson, record.VersionAtUtc ?? storedAtUtc, record.VersionBy, record.VersionReason,
+            "expected_version", "withdraw it and post it anew");
+        record.Version++;
+        record.VersionAtUtc = context.NowUtc;
+        record.VersionBy = context.Caller.Name ?? context.Caller.Subject;
+        record.VersionReason = reason;
+    }
+
+    /// <summary>
+    /// Keeps a version being superseded in the versions table, for every record kind (revisable
+    /// ones through <see cref="Supersede"/>; returns, which are replaced rather than corrected,
+    /// directly). A bound keeps one record from growing the table without end.
+    /// </summary>
+    public static void KeepVersion(RecordContext context, string recordType, string recordId, int version, string contentJson, DateTime madeAtUtc,
+        string madeBy, string reason, string field, string instead)
+    {
+        if (version >= MaxVersions)
         {
-            throw ErrorHandling.HubException.FailedPrecondition("expected_version",
-                $"the record has {MaxVersions} versions, the most kept: withdraw it and post it anew", recordType, recordId);
+            throw ErrorHandling.HubException.FailedPrecondition(field, $"the record has {MaxVersions} versions, the most kept: {instead}", recordType, recordId);
         }
         context.Db.Add(new RecordVersionRow
         {
             RecordType = recordType,
             RecordId = recordId,
-            Version = record.Version,
-            ContentJson = currentContentJson,
-            MadeAtUtc = record.VersionAtUtc ?? storedAtUtc,
-            MadeBy = record.VersionBy,
-            Reason = record.VersionReason,
+            Version = version,
+            ContentJson = contentJson,
+            MadeAtUtc = madeAtUtc,
+            MadeBy = madeBy,
+            Reason = reason,
         });
-        record.Version++;
-        record.VersionAtUtc = context.NowUtc;
-        record.VersionBy = context.Caller.Name ?? context.Caller.Subject;
-        record.VersionReason = reason;
     }
 
     /// <summary>

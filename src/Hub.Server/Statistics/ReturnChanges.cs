@@ -56,19 +56,8 @@ internal sealed class PutReturnsChange<TResponse>(Caller caller, string action, 
                     throw HubException.FailedPrecondition(Field(i, "expected_version"),
                         $"{content.Country}'s return for {period.Label} is at version {record.Version}: read it and replace that version", Kind, record.Id.ToString());
                 }
-                if (record.Version >= RecordRevisions.MaxVersions)
-                {
-                    throw HubException.FailedPrecondition(Field(i, "expected_version"), $"the return has {RecordRevisions.MaxVersions} versions, the most kept", Kind, record.Id.ToString());
-                }
-                context.Db.Add(new RecordVersionRow
-                {
-                    RecordType = Kind,
-                    RecordId = record.Id.ToString(),
-                    Version = record.Version,
-                    ContentJson = record.ContentJson,
-                    MadeAtUtc = record.ReceivedAtUtc,
-                    MadeBy = record.SubmittedBy,
-                });
+                RecordRevisions.KeepVersion(context, Kind, record.Id.ToString(), record.Version, record.ContentJson, record.ReceivedAtUtc, record.SubmittedBy, "",
+                    Field(i, "expected_version"), "submit it for another period or ask the centre");
                 record.Version++;
                 record.ContentJson = json;
             }

@@ -138,4 +138,26 @@ public sealed class ReturnsServiceTests(HubFactory hub) : IClassFixture<HubFacto
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("\"to\"", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_bad_return_is_refused_naming_each_field_and_stores_nothing()
+    {
+        var analyst = await ClientAsync("analyst");
+        var refused = await Assert.ThrowsAsync<RpcException>(() => analyst.SubmitReturnAsync(new SubmitReturnRequest
+        {
+            IdempotencyKey = "bad-return-1",
+            Content = new ReturnContent
+            {
+                Country = "TJK", Period = "1992-13", Distribution = Distribution.Members, HandlingCode = HandlingCode.H0,
+                Figures = { new ReturnFigure { Substance = Substance.Heroin, Quantity = -1, Unit = QuantityUnit.Kg } },
+                StatedChanges = { new StatedChange { BasePeriod = "1991", Stated = "a lot" } },
+            },
+        }, cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        foreach (var field in new[] { "content.period", "content.figures[0].quantity", "content.stated_changes[0].stated" })
+        {
+            Assert.Contains(field + ":", refused.Status.Detail, StringComparison.Ordinal);
+        }
+        Assert.Empty((await analyst.ListReturnsAsync(new ListReturnsRequest { Countries = { "TJK" }, FromYear = 1992, ToYear = 1992 }, cancellationToken: Ct)).Returns);
+    }
 }
